@@ -1,0 +1,3 @@
+module github.com/ariadne-vid/ariadne
+
+go 1.26.8

@@ -1,0 +1,279 @@
+package pdq
+
+import (
+	"math"
+	"slices"
+)
+
+// The float32 arithmetic below follows the reference operation by operation:
+// each product is converted to float32 before it is added, so the Go
+// compiler cannot fuse it into an FMA on architectures that have one, and
+// sums are accumulated in the reference's order. That is what makes the
+// hashes bit-identical to the reference's for the same luma buffer.
+
+// Luma coefficients of the reference (ITU-R BT.601), as float32.
+const (
+	lumaR float32 = 0.299
+	lumaG float32 = 0.587
+	lumaB float32 = 0.114
+)
+
+// Luma returns the reference's float luma of one RGB pixel.
+func Luma(r, g, b uint8) float32 {
+	return float32(float32(lumaR*float32(r))+float32(lumaG*float32(g))) + float32(lumaB*float32(b))
+}
+
+// MaxDim is the size above which the reference photo hasher first resizes
+// an image (to MaxDim x MaxDim, nearest neighbour, aspect ratio not kept).
+const MaxDim = 512
+
+// minHashableDim is the reference's smallest hashable side; smaller images
+// get the all-zero hash with quality 0.
+const minHashableDim = 5
+
+// jaroszPasses is the reference's number of X,Y box-filter pass pairs (a
+// tent filter).
+const jaroszPasses = 2
+
+// dctMatrix holds rows 1..16 of the 64-point DCT-II basis, scaled by
+// sqrt(2/64), as float32 (computed in double, like the reference).
+var dctMatrix = func() (m [16][64]float32) {
+	scale := float64(float32(math.Sqrt(2.0 / 64.0)))
+	for i := 0; i < 16; i++ {
+		for j := 0; j < 64; j++ {
+			m[i][j] = float32(scale * math.Cos((math.Pi/2/64.0)*float64(i+1)*float64(2*j+1)))
+		}
+	}
+	return m
+}()
+
+// Signal is the result of hashing one luma buffer: the hash, its quality
+// (0..100) and the 16x16 DCT coefficients the hash was taken from, which
+// the dihedral hashes are derived from.
+type Signal struct {
+	Hash    Hash
+	Quality int
+	dct     [16][16]float32
+	empty   bool
+}
+
+// Hasher holds the scratch buffers for hashing; reuse one per goroutine to
+// avoid allocating for each image. The zero value is ready to use.
+type Hasher struct {
+	scratch []float32
+}
+
+// FromLuma hashes a rows x cols row-major float luma buffer exactly as the
+// reference's pdqHash256FromFloatLuma does. The buffer is overwritten (the
+// reference filters in place).
+func (h *Hasher) FromLuma(luma []float32, rows, cols int) Signal {
+	var s Signal
+	if rows < minHashableDim || cols < minHashableDim || len(luma) < rows*cols {
+		s.empty = true
+		return s
+	}
+	var b64 [64][64]float32
+	if rows == 64 && cols == 64 {
+		// The reference skips filtering when the buffer is already 64x64.
+		for i := range 64 {
+			copy(b64[i][:], luma[i*64:(i+1)*64])
+		}
+	} else {
+		if cap(h.scratch) < rows*cols {
+			h.scratch = make([]float32, rows*cols)
+		}
+		tmp := h.scratch[:rows*cols]
+		jaroszFilter(luma, tmp, rows, cols, jaroszWindow(cols, 64), jaroszWindow(rows, 64))
+		decimate(luma, rows, cols, &b64)
+	}
+	s.Quality = quality(&b64)
+	dct64To16(&b64, &s.dct)
+	s.Hash = bitsOf(&s.dct)
+	return s
+}
+
+// FromLuma hashes a luma buffer with a temporary Hasher.
+func FromLuma(luma []float32, rows, cols int) Signal {
+	var h Hasher
+	return h.FromLuma(luma, rows, cols)
+}
+
+// Dihedral names, in the reference's order (pdq-photo-hasher --pdqdih).
+var DihedralNames = [8]string{"orig", "rot90", "rot180", "rot270", "flipx", "flipy", "flipp", "flipm"}
+
+// Dihedral returns the hashes of the image's eight dihedral transforms, in
+// the order of DihedralNames, derived from the one DCT as the reference does:
+// rotating or mirroring the pixels transposes the coefficient matrix and
+// flips the sign of odd rows or columns.
+func (s *Signal) Dihedral() [8]Hash {
+	var out [8]Hash
+	if s.empty {
+		return out
+	}
+	a := &s.dct
+	var b [16][16]float32
+	transform := func(transpose bool, negate func(i, j int) bool) Hash {
+		for i := range 16 {
+			for j := range 16 {
+				v := a[i][j]
+				if negate(i, j) {
+					v = -v
+				}
+				if transpose {
+					b[j][i] = v
+				} else {
+					b[i][j] = v
+				}
+			}
+		}
+		return bitsOf(&b)
+	}
+	out[0] = s.Hash
+	out[1] = transform(true, func(_, j int) bool { return j&1 == 0 })
+	out[2] = transform(false, func(i, j int) bool { return (i+j)&1 == 1 })
+	out[3] = transform(true, func(i, _ int) bool { return i&1 == 0 })
+	out[4] = transform(false, func(i, _ int) bool { return i&1 == 0 })
+	out[5] = transform(false, func(_, j int) bool { return j&1 == 0 })
+	out[6] = transform(true, func(_, _ int) bool { return false })
+	out[7] = transform(true, func(i, j int) bool { return (i+j)&1 == 1 })
+	return out
+}
+
+// jaroszWindow is the reference's box window for one pass: half of the
+// old/new ratio, rounded up, since two passes make the full footprint.
+func jaroszWindow(oldDim, newDim int) int {
+	return (oldDim + 2*newDim - 1) / (2 * newDim)
+}
+
+func jaroszFilter(buf1, buf2 []float32, rows, cols, windowAlongRows, windowAlongCols int) {
+	for range jaroszPasses {
+		for i := range rows {
+			box1D(buf1[i*cols:], buf2[i*cols:], cols, 1, windowAlongRows)
+		}
+		for j := range cols {
+			box1D(buf2[j:], buf1[j:], rows, cols, windowAlongCols)
+		}
+	}
+}
+
+// box1D is a running-sum box filter of the given window over one row or
+// column, with the reference's edge handling (a shrinking window) and its
+// float32 running sum.
+func box1D(in, out []float32, n, stride, window int) {
+	half := (window + 2) / 2
+	phase1 := half - 1
+	phase2 := window - half + 1
+	phase3 := n - window
+	phase4 := half - 1
+	li, ri, oi := 0, 0, 0
+	var sum float32
+	cur := 0
+	for range phase1 {
+		sum += in[ri]
+		cur++
+		ri += stride
+	}
+	for range phase2 {
+		sum += in[ri]
+		cur++
+		out[oi] = sum / float32(cur)
+		ri += stride
+		oi += stride
+	}
+	for range phase3 {
+		sum += in[ri]
+		sum -= in[li]
+		out[oi] = sum / float32(cur)
+		li += stride
+		ri += stride
+		oi += stride
+	}
+	for range phase4 {
+		sum -= in[li]
+		cur--
+		out[oi] = sum / float32(cur)
+		li += stride
+		oi += stride
+	}
+}
+
+// decimate samples the filtered buffer at the centres of a 64x64 grid.
+func decimate(in []float32, rows, cols int, out *[64][64]float32) {
+	for oi := range 64 {
+		ii := int((float64(oi) + 0.5) * float64(rows) / 64)
+		for oj := range 64 {
+			ij := int((float64(oj) + 0.5) * float64(cols) / 64)
+			out[oi][oj] = in[ii*cols+ij]
+		}
+	}
+}
+
+// quality is the reference's heuristic: the sum of quantised absolute
+// gradients of the 64x64 image, scaled and capped at 100.
+func quality(b *[64][64]float32) int {
+	sum := 0
+	grad := func(u, v float32) int {
+		d := int(float32(float32(u-v)*100) / 255)
+		if d < 0 {
+			d = -d
+		}
+		return d
+	}
+	for i := range 63 {
+		for j := range 64 {
+			sum += grad(b[i][j], b[i+1][j])
+		}
+	}
+	for i := range 64 {
+		for j := range 63 {
+			sum += grad(b[i][j], b[i][j+1])
+		}
+	}
+	return min(sum/90, 100)
+}
+
+// dct64To16 computes D A Dᵀ keeping only coefficients 1..16 in each
+// direction, summing in the reference's order.
+func dct64To16(a *[64][64]float32, out *[16][16]float32) {
+	var t [16][64]float32
+	for i := range 16 {
+		d := &dctMatrix[i]
+		for j := range 64 {
+			var sum float32
+			for k := range 64 {
+				sum += float32(d[k] * a[k][j])
+			}
+			t[i][j] = sum
+		}
+	}
+	for i := range 16 {
+		for j := range 16 {
+			d := &dctMatrix[j]
+			var sum float32
+			for k := range 64 {
+				sum += float32(t[i][k] * d[k])
+			}
+			out[i][j] = sum
+		}
+	}
+}
+
+// bitsOf sets bit i*16+j where coefficient (i,j) exceeds the median. The
+// reference's Torben median of 256 values is the 128th smallest.
+func bitsOf(c *[16][16]float32) Hash {
+	var sorted [256]float32
+	for i := range 16 {
+		copy(sorted[i*16:], c[i][:])
+	}
+	slices.Sort(sorted[:])
+	median := sorted[127]
+	var h Hash
+	for i := range 16 {
+		for j := range 16 {
+			if c[i][j] > median {
+				h.setBit(i*16 + j)
+			}
+		}
+	}
+	return h
+}
