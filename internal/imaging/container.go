@@ -155,7 +155,7 @@ func webpFirstFrame(b []byte) ([]byte, bool, error) {
 func putUint24(b []byte, v int) { b[0], b[1], b[2] = byte(v), byte(v>>8), byte(v>>16) }
 
 func webpDecodeConfig(b []byte) (image.Config, error) { return webp.DecodeConfig(bytes.NewReader(b)) }
-func webpDecode(b []byte) (image.Image, error)         { return webp.Decode(bytes.NewReader(b)) }
+func webpDecode(b []byte) (image.Image, error)        { return webp.Decode(bytes.NewReader(b)) }
 
 // orientation returns the EXIF orientation (1..8) of a file, or 0.
 func orientation(f Format, b []byte) int {
