@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"time"
 
 	"github.com/ariadne-vid/ariadne/internal/hasher"
@@ -26,6 +27,7 @@ func runHash(args []string, stdout, stderr io.Writer) error {
 	format := fs.String("format", "jsonl", "output: jsonl (one JSON object per file) or csv (pdq,quality,path as the reference pdq-photo-hasher prints)")
 	exact := fs.Bool("exact", false, "decode JPEGs at full size, as the reference does (bit-identical hashes, about 3x slower)")
 	maxPixels := fs.Int64("max-pixels", imaging.DefaultMaxPixels, "refuse images with more pixels than this (memory bound)")
+	cpuProfile := fs.String("cpuprofile", "", "write a Go CPU profile to this file")
 	paths, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -35,6 +37,17 @@ func runHash(args []string, stdout, stderr io.Writer) error {
 	}
 	if *format != "jsonl" && *format != "csv" {
 		return usageErr("--format must be jsonl or csv, not %q", *format)
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	opts := hasher.Options{
 		Imaging:  imaging.Options{Fast: !*exact, MaxPixels: *maxPixels},

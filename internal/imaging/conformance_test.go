@@ -91,3 +91,66 @@ func TestConformanceImages(t *testing.T) {
 		})
 	}
 }
+
+// The reference cannot hash 4-channel images. These pins hold our policy
+// (see the package comment): CMYK through the naive formula, alpha
+// ignored. The CMYK file is the bridge photo, so its hash must also be the
+// reference's hash of the RGB original.
+func TestConformanceReferenceErrorsPolicy(t *testing.T) {
+	dir := testvectors.Dir(t, "pdq")
+	tests := []struct {
+		path, want string
+		quality    int
+	}{
+		{"misc-images/modes/CMYK.jpg", "d8f8f0cee0f4a84f0637022a078f67f0b36e2ed596621e1d33e6339c4e9c9b22", 100},
+		{"reg-test-input/pen-and-coaster.png", "1f811b9d267fbc6613c0c7f30e041f9df49b836303e10f067fcffc12c02d01f9", 100},
+	}
+	listed := map[string]bool{}
+	f, err := os.Open(filepath.Join(dir, "reference-errors.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range recs[1:] {
+		listed[r[0]] = true
+	}
+	for _, tt := range tests {
+		if !listed[tt.path] {
+			t.Errorf("%s is not in reference-errors.csv", tt.path)
+		}
+		s, img := hashFile(t, filepath.Join(dir, tt.path), Options{})
+		want, _ := pdq.ParseHex(tt.want)
+		d := pdq.Distance(s.Hash, want)
+		// Go's JPEG decoder rounds differently from libjpeg; allow it the
+		// same tolerance as everywhere else.
+		if (jpegBackend == "libjpeg-turbo" && d != 0) || d > 10 || s.Quality != tt.quality {
+			t.Errorf("%s (%s): %s quality %d, want %s quality %d (distance %d)", tt.path, img.ColorModel, s.Hash, s.Quality, tt.want, tt.quality, d)
+		}
+	}
+	if len(listed) != len(tests) {
+		t.Errorf("reference-errors.csv lists %d files, the policy test covers %d", len(listed), len(tests))
+	}
+}
+
+// The WebP values come from ImageMagick's decoder plus the reference, so
+// they are informational: each must be within the usual tolerance.
+func TestConformanceWebPViaImageMagick(t *testing.T) {
+	dir := testvectors.Dir(t, "pdq")
+	identical := 0
+	for _, r := range readExpected(t, filepath.Join(dir, "expected-webp-via-imagemagick.csv")) {
+		s, _ := hashFile(t, filepath.Join(dir, r.path), Options{})
+		d := pdq.Distance(s.Hash, r.hash)
+		if d > 10 {
+			t.Errorf("%s: distance %d", r.path, d)
+		}
+		if d == 0 {
+			identical++
+		}
+		t.Logf("%s: distance %d", r.path, d)
+	}
+	t.Logf("%d WebP files bit-identical to ImageMagick+reference", identical)
+}

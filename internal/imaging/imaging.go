@@ -83,7 +83,8 @@ type Options struct {
 	// the reference's instead of identical.
 	Fast bool
 	// MinSide is the smallest side a fast-path JPEG is decoded at
-	// (default DefaultMinSide).
+	// (default DefaultMinSide: never below the 512x512 grid the reference
+	// samples; smaller sides decode little faster and drift further).
 	MinSide int
 	// MaxPixels refuses larger images with a clear error, so memory stays
 	// bounded (default DefaultMaxPixels; negative: no limit).
@@ -92,7 +93,7 @@ type Options struct {
 
 // Defaults for Options.
 const (
-	DefaultMinSide   = 256
+	DefaultMinSide   = pdq.MaxDim
 	DefaultMaxPixels = 200_000_000
 )
 

@@ -146,54 +146,123 @@ func jaroszWindow(oldDim, newDim int) int {
 }
 
 func jaroszFilter(buf1, buf2 []float32, rows, cols, windowAlongRows, windowAlongCols int) {
+	sums := make([]float32, cols)
 	for range jaroszPasses {
 		for i := range rows {
-			box1D(buf1[i*cols:], buf2[i*cols:], cols, 1, windowAlongRows)
+			boxRow(buf1[i*cols:(i+1)*cols], buf2[i*cols:(i+1)*cols], windowAlongRows)
 		}
-		for j := range cols {
-			box1D(buf2[j:], buf1[j:], rows, cols, windowAlongCols)
-		}
+		boxCols(buf2, buf1, rows, cols, windowAlongCols, sums)
 	}
 }
 
-// box1D is a running-sum box filter of the given window over one row or
-// column, with the reference's edge handling (a shrinking window) and its
-// float32 running sum.
-func box1D(in, out []float32, n, stride, window int) {
+// divider divides by a small positive integer exactly as float32 division
+// does, multiplying instead when the divisor is a power of two (then the
+// two are the same operation, and multiplication is much cheaper).
+type divider struct {
+	d   float32
+	inv float32
+	pow bool
+}
+
+func newDivider(n int) divider {
+	return divider{d: float32(n), inv: 1 / float32(n), pow: n&(n-1) == 0}
+}
+
+func (v divider) div(x float32) float32 {
+	if v.pow {
+		return x * v.inv
+	}
+	return x / v.d
+}
+
+// boxRow is the reference's running-sum box filter over one row: a window
+// that grows from half size at the left edge, slides with one add and one
+// subtract, and shrinks at the right edge, with a float32 running sum.
+func boxRow(in, out []float32, window int) {
+	n := len(in)
 	half := (window + 2) / 2
-	phase1 := half - 1
-	phase2 := window - half + 1
-	phase3 := n - window
-	phase4 := half - 1
-	li, ri, oi := 0, 0, 0
+	grow := window - half + 1
 	var sum float32
-	cur := 0
-	for range phase1 {
+	ri, oi := 0, 0
+	for ; ri < half-1; ri++ {
 		sum += in[ri]
-		cur++
-		ri += stride
 	}
-	for range phase2 {
+	for k := 1; k <= grow; k++ {
 		sum += in[ri]
-		cur++
-		out[oi] = sum / float32(cur)
-		ri += stride
-		oi += stride
+		out[oi] = sum / float32(half-1+k)
+		ri++
+		oi++
 	}
-	for range phase3 {
+	full := newDivider(window)
+	li := 0
+	for range n - window {
 		sum += in[ri]
 		sum -= in[li]
-		out[oi] = sum / float32(cur)
-		li += stride
-		ri += stride
-		oi += stride
+		out[oi] = full.div(sum)
+		li++
+		ri++
+		oi++
 	}
-	for range phase4 {
+	for cur := window - 1; cur >= window-half+1; cur-- {
 		sum -= in[li]
-		cur--
 		out[oi] = sum / float32(cur)
-		li += stride
-		oi += stride
+		li++
+		oi++
+	}
+}
+
+// boxCols applies the same filter down every column at once, one row at
+// a time, so memory is read in order. Each column's running sum sees the
+// same operations in the same order as a column-by-column pass.
+func boxCols(in, out []float32, rows, cols, window int, sums []float32) {
+	half := (window + 2) / 2
+	grow := window - half + 1
+	clear(sums)
+	row := func(i int) []float32 { return in[i*cols : (i+1)*cols] }
+	addRow := func(r []float32) {
+		for j, v := range r {
+			sums[j] += v
+		}
+	}
+	ri, oi := 0, 0
+	for ; ri < half-1; ri++ {
+		addRow(row(ri))
+	}
+	for k := 1; k <= grow; k++ {
+		addRow(row(ri))
+		d := newDivider(half - 1 + k)
+		o := out[oi*cols : (oi+1)*cols]
+		for j := range o {
+			o[j] = d.div(sums[j])
+		}
+		ri++
+		oi++
+	}
+	full := newDivider(window)
+	li := 0
+	for range rows - window {
+		r, l := row(ri), row(li)
+		o := out[oi*cols : (oi+1)*cols]
+		for j := range o {
+			s := sums[j] + r[j]
+			s -= l[j]
+			sums[j] = s
+			o[j] = full.div(s)
+		}
+		li++
+		ri++
+		oi++
+	}
+	for cur := window - 1; cur >= window-half+1; cur-- {
+		d := newDivider(cur)
+		l := row(li)
+		o := out[oi*cols : (oi+1)*cols]
+		for j := range o {
+			sums[j] -= l[j]
+			o[j] = d.div(sums[j])
+		}
+		li++
+		oi++
 	}
 }
 

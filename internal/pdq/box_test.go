@@ -1,0 +1,81 @@
+package pdq
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// box1DStrided is the reference's filter transliterated as it is written
+// (one strided vector at a time): the oracle for the faster row and
+// column passes.
+func box1DStrided(in, out []float32, n, stride, window int) {
+	half := (window + 2) / 2
+	li, ri, oi, cur := 0, 0, 0, 0
+	var sum float32
+	for range half - 1 {
+		sum += in[ri]
+		cur++
+		ri += stride
+	}
+	for range window - half + 1 {
+		sum += in[ri]
+		cur++
+		out[oi] = sum / float32(cur)
+		ri += stride
+		oi += stride
+	}
+	for range n - window {
+		sum += in[ri]
+		sum -= in[li]
+		out[oi] = sum / float32(cur)
+		li += stride
+		ri += stride
+		oi += stride
+	}
+	for range half - 1 {
+		sum -= in[li]
+		cur--
+		out[oi] = sum / float32(cur)
+		li += stride
+		oi += stride
+	}
+}
+
+func TestBoxFilterMatchesReferenceOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for trial := range 200 {
+		rows, cols := 1+rng.IntN(300), 1+rng.IntN(300)
+		if trial < 4 {
+			rows, cols = []int{5, 64, 512, 1000}[trial], []int{5, 64, 512, 7}[trial]
+		}
+		wr, wc := jaroszWindow(cols, 64), jaroszWindow(rows, 64)
+		if trial%3 == 0 { // odd windows too
+			wr, wc = 1+rng.IntN(cols), 1+rng.IntN(rows)
+		}
+		in := make([]float32, rows*cols)
+		for i := range in {
+			in[i] = rng.Float32() * 255
+		}
+		want := make([]float32, len(in))
+		got := make([]float32, len(in))
+		for i := range rows {
+			box1DStrided(in[i*cols:], want[i*cols:], cols, 1, wr)
+			boxRow(in[i*cols:(i+1)*cols], got[i*cols:(i+1)*cols], wr)
+		}
+		assertSame(t, "rows", rows, cols, got, want)
+		for j := range cols {
+			box1DStrided(in[j:], want[j:], rows, cols, wc)
+		}
+		boxCols(in, got, rows, cols, wc, make([]float32, cols))
+		assertSame(t, "cols", rows, cols, got, want)
+	}
+}
+
+func assertSame(t *testing.T, pass string, rows, cols int, got, want []float32) {
+	t.Helper()
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("%s pass, %dx%d: element %d is %v, want %v", pass, rows, cols, i, got[i], want[i])
+		}
+	}
+}
