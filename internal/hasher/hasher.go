@@ -14,6 +14,7 @@ import (
 	"github.com/ariadne-vid/ariadne/internal/digest"
 	"github.com/ariadne-vid/ariadne/internal/imaging"
 	"github.com/ariadne-vid/ariadne/internal/pdq"
+	"github.com/ariadne-vid/ariadne/internal/walk"
 )
 
 // Result is what hashing one file gives. Field names are the JSON the
@@ -65,10 +66,11 @@ func New(opts Options) *Hasher {
 	return &Hasher{opts: opts, digest: digest.New(), copy: make([]byte, 1<<20)}
 }
 
-// HashFile opens path read-only and hashes it. Errors are reported in the
+// HashFile opens path read-only (without touching its access time) and
+// hashes it. Errors are reported in the
 // Result, never returned: one bad file must not stop a run.
 func (h *Hasher) HashFile(path string) Result {
-	f, err := os.Open(path)
+	f, err := walk.Open(path)
 	if err != nil {
 		return Result{Path: path, Error: fmt.Sprintf("open: %v", unwrapPath(err))}
 	}
