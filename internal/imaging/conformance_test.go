@@ -82,12 +82,12 @@ func TestConformanceImages(t *testing.T) {
 						t.Errorf("%s: distance %d from the reference (quality %d)", r.path, d, r.quality)
 					}
 				}
-				if mode.name == "exact" && jpegBackend == "libjpeg-turbo" && (d != 0 || s.Quality != r.quality) {
+				if mode.name == "exact" && JPEGDecoder == "libjpeg-turbo" && (d != 0 || s.Quality != r.quality) {
 					t.Errorf("%s: exact mode differs from the reference: distance %d, quality %d want %d", r.path, d, s.Quality, r.quality)
 				}
 			}
 			t.Logf("%s mode, %s JPEG decoder: %d of %d bit-identical (hash and quality); max distance at quality>=80: %d; distance histogram %v",
-				mode.name, jpegBackend, identical, len(rows), maxDist, hist)
+				mode.name, JPEGDecoder, identical, len(rows), maxDist, hist)
 		})
 	}
 }
@@ -127,7 +127,7 @@ func TestConformanceReferenceErrorsPolicy(t *testing.T) {
 		d := pdq.Distance(s.Hash, want)
 		// Go's JPEG decoder rounds differently from libjpeg; allow it the
 		// same tolerance as everywhere else.
-		if (jpegBackend == "libjpeg-turbo" && d != 0) || d > 10 || s.Quality != tt.quality {
+		if (JPEGDecoder == "libjpeg-turbo" && d != 0) || d > 10 || s.Quality != tt.quality {
 			t.Errorf("%s (%s): %s quality %d, want %s quality %d (distance %d)", tt.path, img.ColorModel, s.Hash, s.Quality, tt.want, tt.quality, d)
 		}
 	}

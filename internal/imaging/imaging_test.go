@@ -305,7 +305,7 @@ func TestCorruptInput(t *testing.T) {
 		{"gif header only", []byte("GIF89a"), true, false, "gif"},
 		{"webp header only", []byte("RIFF\x04\x00\x00\x00WEBP"), true, false, "webp"},
 	}
-	if jpegBackend == "libjpeg-turbo" {
+	if JPEGDecoder == "libjpeg-turbo" {
 		// libjpeg, like the reference, decodes a truncated JPEG as far as
 		// it goes; we hash it and say so.
 		tests = append(tests, struct {

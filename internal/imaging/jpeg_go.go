@@ -1,4 +1,4 @@
-//go:build !cgo || purego
+//go:build !cgo || !libjpeg
 
 package imaging
 
@@ -8,11 +8,11 @@ import (
 	"image/jpeg"
 )
 
-// jpegBackend names the JPEG decoder in use.
-const jpegBackend = "go"
+// JPEGDecoder names the JPEG decoder in use.
+const JPEGDecoder = "go image/jpeg"
 
-// decodeJPEG is the pure-Go fallback, used when the binary is built without
-// cgo (or with the purego tag). Go's decoder upsamples chroma and rounds
+// decodeJPEG is the pure-Go fallback, used unless the binary is built with
+// cgo and the libjpeg tag (go build -tags libjpeg, as scripts/build does). Go's decoder upsamples chroma and rounds
 // its IDCT differently from libjpeg, so hashes can differ from the
 // reference's by a few bits; there is no reduced-scale fast path.
 func decodeJPEG(data []byte, opts Options) (*Image, error) {
@@ -30,4 +30,11 @@ func decodeJPEG(data []byte, opts Options) (*Image, error) {
 	img := &Image{Format: JPEG, Progressive: jpegProgressive(data)}
 	img.fromImage(m, opts)
 	return img, nil
+}
+
+// BaselineDecodeJPEG decodes a whole JPEG at full size the plain way, for
+// speed comparisons.
+func BaselineDecodeJPEG(data []byte) error {
+	_, err := jpeg.Decode(bytes.NewReader(data))
+	return err
 }

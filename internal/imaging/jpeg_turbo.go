@@ -1,4 +1,4 @@
-//go:build cgo && !purego
+//go:build cgo && libjpeg
 
 package imaging
 
@@ -160,6 +160,34 @@ static int ariadne_jpeg_sample(const unsigned char *data, unsigned long size,
 	free(colmap);
 	return 0;
 }
+// ariadne_jpeg_full decodes every scanline at full size with libjpeg's
+// default settings, as djpeg does: the baseline speed benchmarks compare
+// against.
+static int ariadne_jpeg_full(const unsigned char *data, unsigned long size, char *err) {
+	struct jpeg_decompress_struct cinfo;
+	ariadne_jpeg_err jerr;
+	memset(&jerr, 0, sizeof jerr);
+	cinfo.err = jpeg_std_error(&jerr.pub);
+	jerr.pub.error_exit = ariadne_error_exit;
+	jerr.pub.emit_message = ariadne_emit_message;
+	if (setjmp(jerr.jump)) {
+		strncpy(err, jerr.msg, JMSG_LENGTH_MAX - 1);
+		jpeg_destroy_decompress(&cinfo);
+		return 1;
+	}
+	jpeg_create_decompress(&cinfo);
+	jpeg_mem_src(&cinfo, data, size);
+	jpeg_read_header(&cinfo, TRUE);
+	jpeg_start_decompress(&cinfo);
+	JSAMPARRAY row = (*cinfo.mem->alloc_sarray)((j_common_ptr)&cinfo, JPOOL_IMAGE,
+		cinfo.output_width * cinfo.output_components, 1);
+	while (cinfo.output_scanline < cinfo.output_height) {
+		jpeg_read_scanlines(&cinfo, row, 1);
+	}
+	jpeg_finish_decompress(&cinfo);
+	jpeg_destroy_decompress(&cinfo);
+	return 0;
+}
 */
 import "C"
 
@@ -169,8 +197,8 @@ import (
 	"unsafe"
 )
 
-// jpegBackend names the JPEG decoder in use.
-const jpegBackend = "libjpeg-turbo"
+// JPEGDecoder names the JPEG decoder in use.
+const JPEGDecoder = "libjpeg-turbo"
 
 // decodeJPEG samples a JPEG through libjpeg-turbo: the reference's own
 // decoder, so the exact mode gives its pixels bit for bit.
@@ -219,4 +247,17 @@ func decodeJPEG(data []byte, opts Options) (*Image, error) {
 	img.LumaRows, img.LumaCols = gh, gw
 	fillLuma(img.Luma, pix, ch)
 	return img, nil
+}
+
+// BaselineDecodeJPEG decodes a whole JPEG at full size the plain way
+// (libjpeg-turbo's defaults, every scanline), for speed comparisons.
+func BaselineDecodeJPEG(data []byte) error {
+	if len(data) == 0 {
+		return errors.New("empty JPEG")
+	}
+	var msg [C.JMSG_LENGTH_MAX]C.char
+	if C.ariadne_jpeg_full((*C.uchar)(unsafe.Pointer(&data[0])), C.ulong(len(data)), &msg[0]) != 0 {
+		return fmt.Errorf("corrupt JPEG: %s", C.GoString(&msg[0]))
+	}
+	return nil
 }

@@ -148,31 +148,27 @@ func jaroszWindow(oldDim, newDim int) int {
 func jaroszFilter(buf1, buf2 []float32, rows, cols, windowAlongRows, windowAlongCols int) {
 	sums := make([]float32, cols)
 	for range jaroszPasses {
-		for i := range rows {
-			boxRow(buf1[i*cols:(i+1)*cols], buf2[i*cols:(i+1)*cols], windowAlongRows)
-		}
+		boxRows(buf1, buf2, rows, cols, windowAlongRows)
 		boxCols(buf2, buf1, rows, cols, windowAlongCols, sums)
 	}
 }
 
-// divider divides by a small positive integer exactly as float32 division
-// does, multiplying instead when the divisor is a power of two (then the
-// two are the same operation, and multiplication is much cheaper).
-type divider struct {
-	d   float32
-	inv float32
-	pow bool
-}
-
-func newDivider(n int) divider {
-	return divider{d: float32(n), inv: 1 / float32(n), pow: n&(n-1) == 0}
-}
-
-func (v divider) div(x float32) float32 {
-	if v.pow {
-		return x * v.inv
+// divideAll sets dst[j] = src[j] / n, rounding as float32 division does.
+// When n is a power of two, multiplying by its reciprocal is the same
+// operation and much cheaper (the common case: 512-px buffers use n = 4).
+func divideAll(dst, src []float32, n int) {
+	dst = dst[:len(src)] // one bounds check, not one per element
+	if n&(n-1) == 0 {
+		inv := 1 / float32(n)
+		for j, v := range src {
+			dst[j] = v * inv
+		}
+		return
 	}
-	return x / v.d
+	d := float32(n)
+	for j, v := range src {
+		dst[j] = v / d
+	}
 }
 
 // boxRow is the reference's running-sum box filter over one row: a window
@@ -193,21 +189,31 @@ func boxRow(in, out []float32, window int) {
 		ri++
 		oi++
 	}
-	full := newDivider(window)
+	// The sliding phase writes the running sums first and divides them
+	// in one pass, which keeps the division out of the dependency chain.
 	li := 0
 	for range n - window {
 		sum += in[ri]
 		sum -= in[li]
-		out[oi] = full.div(sum)
+		out[oi] = sum
 		li++
 		ri++
 		oi++
 	}
+	mid := out[grow : grow+n-window]
+	divideAll(mid, mid, window)
 	for cur := window - 1; cur >= window-half+1; cur-- {
 		sum -= in[li]
 		out[oi] = sum / float32(cur)
 		li++
 		oi++
+	}
+}
+
+// boxRows filters every row.
+func boxRows(in, out []float32, rows, cols, window int) {
+	for r := range rows {
+		boxRow(in[r*cols:(r+1)*cols], out[r*cols:(r+1)*cols], window)
 	}
 }
 
@@ -230,37 +236,28 @@ func boxCols(in, out []float32, rows, cols, window int, sums []float32) {
 	}
 	for k := 1; k <= grow; k++ {
 		addRow(row(ri))
-		d := newDivider(half - 1 + k)
-		o := out[oi*cols : (oi+1)*cols]
-		for j := range o {
-			o[j] = d.div(sums[j])
-		}
+		divideAll(out[oi*cols:(oi+1)*cols], sums, half-1+k)
 		ri++
 		oi++
 	}
-	full := newDivider(window)
 	li := 0
 	for range rows - window {
 		r, l := row(ri), row(li)
-		o := out[oi*cols : (oi+1)*cols]
-		for j := range o {
+		for j := range sums {
 			s := sums[j] + r[j]
 			s -= l[j]
 			sums[j] = s
-			o[j] = full.div(s)
 		}
+		divideAll(out[oi*cols:(oi+1)*cols], sums, window)
 		li++
 		ri++
 		oi++
 	}
 	for cur := window - 1; cur >= window-half+1; cur-- {
-		d := newDivider(cur)
-		l := row(li)
-		o := out[oi*cols : (oi+1)*cols]
-		for j := range o {
-			sums[j] -= l[j]
-			o[j] = d.div(sums[j])
+		for j, v := range row(li) {
+			sums[j] -= v
 		}
+		divideAll(out[oi*cols:(oi+1)*cols], sums, cur)
 		li++
 		oi++
 	}

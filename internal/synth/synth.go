@@ -121,7 +121,7 @@ func Caption(m *image.NRGBA, text string) *image.NRGBA {
 	b := m.Bounds()
 	out := image.NewNRGBA(b)
 	draw.Draw(out, b, m, b.Min, draw.Src)
-	band := image.Rect(b.Min.X, b.Max.Y-b.Dy()/10-4, b.Max.X, b.Max.Y)
+	band := image.Rect(b.Min.X, b.Max.Y-20, b.Max.X, b.Max.Y)
 	draw.Draw(out, band, image.NewUniform(color.NRGBA{0, 0, 0, 255}), image.Point{}, draw.Src)
 	d := font.Drawer{
 		Dst:  out,

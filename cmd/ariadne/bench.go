@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/ariadne-vid/ariadne/internal/hasher"
+	"github.com/ariadne-vid/ariadne/internal/imaging"
+	"github.com/ariadne-vid/ariadne/internal/walk"
+)
+
+func init() {
+	register(command{name: "bench", summary: "measure speed: bench hash DIR", run: runBench})
+}
+
+func runBench(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return usageErr("bench what? (hash)")
+	}
+	switch args[0] {
+	case "hash":
+		return benchHash(args[1:], stdout, stderr)
+	}
+	return usageErr("unknown benchmark %q (hash)", args[0])
+}
+
+// cpuTime is the user+system CPU time of this process so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// measure runs fn and returns its wall and CPU time.
+func measure(fn func() error) (wall, cpu time.Duration, err error) {
+	runtime.GC()
+	c0, t0 := cpuTime(), time.Now()
+	err = fn()
+	return time.Since(t0), cpuTime() - c0, err
+}
+
+func benchHash(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("bench hash", "[--jobs N] [--exact] DIR...", stderr)
+	jobs := fs.Int("jobs", 1, "workers")
+	exact := fs.Bool("exact", false, "decode JPEGs at full size (bit-identical to the reference)")
+	paths, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(paths) == 0 {
+		return usageErr("no DIR given")
+	}
+	var files []string
+	if err := walk.Walk(context.Background(), paths, func(e walk.Entry) error {
+		if e.IsRegular() {
+			files = append(files, e.Path)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "files: %d, jobs: %d, JPEG decoder: %s, mode: %s\n", len(files), *jobs, imaging.JPEGDecoder, map[bool]string{true: "exact", false: "fast"}[*exact])
+
+	// 1. ariadne hash as the command runs it: read, three digests, decode,
+	// PDQ.
+	var images atomic.Int64
+	opts := hasher.Options{Imaging: imaging.Options{Fast: !*exact}}
+	wall, cpu, err := measure(func() error {
+		return hasher.Run(context.Background(), paths, *jobs, opts, func(r hasher.Result) error {
+			if r.PDQ != nil {
+				images.Add(1)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return err
+	}
+	report(stdout, "ariadne hash", images.Load(), wall, cpu)
+
+	// 2. The baseline: the same files' bytes read and decoded at full size
+	// by the JPEG library, nothing else.
+	var decoded atomic.Int64
+	wall, cpu, err = measure(func() error {
+		return parallel(files, *jobs, func(path string) {
+			data, err := os.ReadFile(path)
+			if err == nil && imaging.Sniff(data) == imaging.JPEG && imaging.BaselineDecodeJPEG(data) == nil {
+				decoded.Add(1)
+			}
+		})
+	})
+	if err != nil {
+		return err
+	}
+	report(stdout, imaging.JPEGDecoder+" full decode", decoded.Load(), wall, cpu)
+	return nil
+}
+
+func report(w io.Writer, what string, n int64, wall, cpu time.Duration) {
+	fmt.Fprintf(w, "%-30s %6d images  %7.2f s wall  %7.2f s CPU  %7.1f images/s  %7.1f images/CPU-s\n",
+		what, n, wall.Seconds(), cpu.Seconds(), float64(n)/wall.Seconds(), float64(n)/cpu.Seconds())
+}
+
+// parallel runs fn over items with jobs goroutines.
+func parallel(items []string, jobs int, fn func(string)) error {
+	ch := make(chan string)
+	var wg sync.WaitGroup
+	for range max(jobs, 1) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for it := range ch {
+				fn(it)
+			}
+		}()
+	}
+	for _, it := range items {
+		ch <- it
+	}
+	close(ch)
+	wg.Wait()
+	return nil
+}
