@@ -152,7 +152,10 @@ func demoExhibit() ([]demoFile, error) {
 		add("shared/meadow.bmp", "camera/IMG_0003.png", func(w io.Writer) error { return bmp.Encode(w, meadow) }),
 		add("shared/meadow.tiff", "camera/IMG_0003.png", func(w io.Writer) error { return tiff.Encode(w, meadow, nil) }),
 		add("docs/note.png", "", pngOf(synth.Text(400, 120, []string{"Ariadne demo", "synthetic, benign test data", "no real material"}))),
-		add("docs/readme.txt", "", func(w io.Writer) error { _, err := io.WriteString(w, "A non-media file: exact hashes only.\n"); return err }),
+		add("docs/readme.txt", "", func(w io.Writer) error {
+			_, err := io.WriteString(w, "A non-media file: exact hashes only.\n")
+			return err
+		}),
 	}
 	for _, err := range steps {
 		if err != nil {

@@ -1,0 +1,109 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ariadne-vid/ariadne/internal/synth"
+)
+
+func runCLI(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var o, e bytes.Buffer
+	code = run(args, &o, &e)
+	return o.String(), e.String(), code
+}
+
+func TestHashCommand(t *testing.T) {
+	dir := t.TempDir()
+	var b bytes.Buffer
+	if err := png.Encode(&b, synth.Scene(5, 300, 200)); err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{
+		"b.png":     b.Bytes(),
+		"a.txt":     []byte("text"),
+		"c.png":     []byte("\x89PNG\r\n\x1a\nbroken"),
+		"sub/d.png": b.Bytes(),
+	} {
+		p := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, _, code := runCLI(t, "hash", "--dihedral", "--jobs", "3", dir)
+	if code != 1 {
+		t.Errorf("exit %d, want 1 (one corrupt file)", code)
+	}
+	var lines []map[string]any
+	sc := bufio.NewScanner(strings.NewReader(out))
+	for sc.Scan() {
+		var m map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+			t.Fatalf("not JSON: %s", sc.Text())
+		}
+		lines = append(lines, m)
+	}
+	if len(lines) != 4 {
+		t.Fatalf("%d lines, want 4:\n%s", len(lines), out)
+	}
+	wantOrder := []string{"a.txt", "b.png", "c.png", "sub/d.png"}
+	for i, m := range lines {
+		if rel, _ := filepath.Rel(dir, m["path"].(string)); rel != wantOrder[i] {
+			t.Errorf("line %d is %s, want %s", i, rel, wantOrder[i])
+		}
+	}
+	img := lines[1]
+	for _, k := range []string{"path", "size", "md5", "sha1", "sha256", "mime", "width", "height", "pdq", "pdq_quality", "pdq_dihedral"} {
+		if _, ok := img[k]; !ok {
+			t.Errorf("image line lacks %q: %v", k, img)
+		}
+	}
+	if d := img["pdq_dihedral"].([]any); len(d) != 8 || d[0] != img["pdq"] {
+		t.Errorf("pdq_dihedral %v", d)
+	}
+	if _, ok := lines[0]["pdq"]; ok {
+		t.Errorf("a text file has no PDQ: %v", lines[0])
+	}
+	if e, _ := lines[2]["error"].(string); e == "" {
+		t.Errorf("corrupt PNG without an error: %v", lines[2])
+	}
+	for _, k := range []string{"md5", "sha1", "sha256", "pdq"} {
+		if v := img[k].(string); v != strings.ToLower(v) {
+			t.Errorf("%s %q: hex must be lower-case", k, v)
+		}
+	}
+
+	csv, _, _ := runCLI(t, "hash", "--format", "csv", filepath.Join(dir, "b.png"))
+	f := strings.Split(strings.TrimSpace(csv), ",")
+	if len(f) != 3 || f[0] != img["pdq"] || f[2] != filepath.Join(dir, "b.png") {
+		t.Errorf("csv line %q", csv)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{{"hash"}, {"hash", "--format", "xml", "."}, {"nosuch"}, {"hash", "--jobs"}} {
+		if _, _, code := runCLI(t, args...); code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+}
+
+func TestDemo(t *testing.T) {
+	out, errOut, code := runCLI(t, "demo", "--dir", t.TempDir())
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"exact duplicate", "lake_mirrored.jpg", "(flipy)", "corrupt or unsupported JPEG", "readme.txt"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, out)
+		}
+	}
+}
