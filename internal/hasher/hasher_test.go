@@ -195,3 +195,27 @@ func TestHashMatchesPackages(t *testing.T) {
 		t.Errorf("got %+v, want %s", r, want.Hash)
 	}
 }
+
+// BenchmarkHashFile is the whole per-file cost: read, three digests,
+// decode, PDQ.
+func BenchmarkHashFile(b *testing.B) {
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, synth.Scene(10, 3000, 2000), &jpeg.Options{Quality: 90}); err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(b.TempDir(), "scene.jpg")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	for _, fast := range []bool{true, false} {
+		b.Run(map[bool]string{true: "fast", false: "exact"}[fast], func(b *testing.B) {
+			h := New(Options{Imaging: imaging.Options{Fast: fast}})
+			b.SetBytes(int64(buf.Len()))
+			for b.Loop() {
+				if r := h.HashFile(path); r.Error != "" {
+					b.Fatal(r.Error)
+				}
+			}
+		})
+	}
+}
