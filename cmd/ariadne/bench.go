@@ -22,13 +22,17 @@ func init() {
 
 func runBench(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usageErr("bench what? (hash)")
+		return usageErr("bench what? (hash, index, index-data)")
 	}
 	switch args[0] {
 	case "hash":
 		return benchHash(args[1:], stdout, stderr)
+	case "index":
+		return benchIndex(args[1:], stdout, stderr)
+	case "index-data":
+		return benchIndexData(args[1:], stdout, stderr)
 	}
-	return usageErr("unknown benchmark %q (hash)", args[0])
+	return usageErr("unknown benchmark %q (hash, index, index-data)", args[0])
 }
 
 // cpuTime is the user+system CPU time of this process so far.

@@ -23,6 +23,9 @@ type command struct {
 
 var commands = map[string]command{}
 
+// stdin is where commands read queries from (tests replace it).
+var stdin io.Reader = os.Stdin
+
 func register(c command) { commands[c.name] = c }
 
 // errUsage marks a usage error: the message is printed with the usage and

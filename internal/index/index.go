@@ -22,10 +22,12 @@ import (
 type Hash [4]uint64
 
 // FromPDQ converts a PDQ hash.
-func FromPDQ(h pdq.Hash) Hash {
+func FromPDQ(h pdq.Hash) Hash { return fromBytes(h) }
+
+func fromBytes(b [32]byte) Hash {
 	var x Hash
 	for i := range x {
-		x[i] = binary.LittleEndian.Uint64(h[8*i:])
+		x[i] = binary.LittleEndian.Uint64(b[8*i:])
 	}
 	return x
 }
@@ -61,16 +63,13 @@ type Index struct {
 	tailDead map[int]bool // deleted positions in the tail
 
 	writer sync.Mutex // serialises Add, Delete, Compact and merges
-
-	// mapping is set when the segments live in a memory-mapped file.
-	mapping []byte
 }
 
 // New returns an empty index.
 func New() *Index { return &Index{} }
 
 // Build indexes hashes and their IDs in one segment (the fast path for a
-// bulk load). The slices are kept, not copied.
+// bulk load). The index keeps its own copies.
 func Build(hashes []Hash, ids []uint64) *Index {
 	if len(hashes) != len(ids) {
 		panic("index.Build: hashes and ids differ in length")
@@ -148,7 +147,11 @@ func (ix *Index) flushTail() {
 	defer ix.mu.Unlock()
 	// Deletes cannot have happened meanwhile (they take ix.writer), so
 	// the replaced segments and tail are exactly what was copied.
-	ix.segments = ix.segments[:len(ix.segments)-merged]
+	keep := len(ix.segments) - merged
+	for _, old := range ix.segments[keep:] {
+		old.release() // no search is inside: they hold the read lock
+	}
+	ix.segments = ix.segments[:keep]
 	if seg != nil {
 		ix.segments = append(ix.segments, seg)
 	}
@@ -178,6 +181,9 @@ func (ix *Index) Compact() {
 		segs = []*segment{buildSegment(hashes, ids)}
 	}
 	ix.mu.Lock()
+	for _, old := range ix.segments {
+		old.release()
+	}
 	ix.segments, ix.tail, ix.tailIDs, ix.tailDead = segs, nil, nil, nil
 	ix.mu.Unlock()
 }
@@ -227,7 +233,7 @@ func (ix *Index) Delete(ids ...uint64) int {
 // Searcher holds one goroutine's scratch space for searches.
 type Searcher struct {
 	ix *Index
-	t  []int
+	sc scratch
 }
 
 // Searcher returns a Searcher; use one per goroutine.
@@ -240,7 +246,7 @@ func (s *Searcher) Search(dst []Match, q Hash, r int) []Match {
 	ix := s.ix
 	ix.mu.RLock()
 	for _, seg := range ix.segments {
-		dst = seg.search(dst, &q, r, &s.t)
+		dst = seg.search(dst, &q, r, &s.sc)
 	}
 	dst = scanHashes(dst, ix.tail, ix.tailIDs, &q, r, func(p uint32) bool { return ix.tailDead[int(p)] })
 	ix.mu.RUnlock()

@@ -1,8 +1,10 @@
 package index
 
 import (
+	"fmt"
 	"math"
 	"math/bits"
+	"os"
 	"slices"
 )
 
@@ -27,6 +29,7 @@ type segment struct {
 	dirs    [][]uint32
 	posts   [][]uint32
 	deleted []uint64 // bitset over positions; nil when nothing is deleted
+	mem     [][]byte // huge-page mappings backing the arrays (alloc.go)
 }
 
 // maxWidth caps a directory at 2^24 entries (64 MiB).
@@ -66,18 +69,27 @@ func substring(h *Hash, off, w uint) uint32 {
 	return uint32(v & (1<<w - 1))
 }
 
-// buildSegment indexes hashes and ids (which it keeps, not copies).
+// buildSegment indexes copies of hashes and ids.
 func buildSegment(hashes []Hash, ids []uint64) *segment {
 	n := len(hashes)
-	s := &segment{hashes: hashes, ids: ids}
-	s.offset, s.width = layout(substringWidth(n))
+	s := &segment{}
+	s.hashes = allocSlice[Hash](s, n)
+	copy(s.hashes, hashes)
+	s.ids = allocSlice[uint64](s, n)
+	copy(s.ids, ids)
+	hashes = s.hashes
+	w := substringWidth(n)
+	if v := os.Getenv("ARIADNE_INDEX_WIDTH"); v != "" {
+		fmt.Sscan(v, &w)
+	}
+	s.offset, s.width = layout(w)
 	s.m = len(s.width)
 	s.dirs = make([][]uint32, s.m)
 	s.posts = make([][]uint32, s.m)
 	keys := make([]uint32, n)
 	for i := range s.m {
 		off, w := uint(s.offset[i]), uint(s.width[i])
-		dir := make([]uint32, 1<<w+1)
+		dir := allocSlice[uint32](s, 1<<w+1)
 		for p := range hashes {
 			k := substring(&hashes[p], off, w)
 			keys[p] = k
@@ -88,7 +100,7 @@ func buildSegment(hashes []Hash, ids []uint64) *segment {
 		}
 		// Counting sort: positions end up grouped by key, ascending
 		// within a bucket, so verification walks the hashes in order.
-		post := make([]uint32, n)
+		post := allocSlice[uint32](s, n)
 		next := slices.Clone(dir[:len(dir)-1])
 		for p, k := range keys {
 			post[next[k]] = uint32(p)
@@ -162,60 +174,76 @@ func (s *segment) useScan(t []int) bool {
 	return cost >= n*costScan
 }
 
+// scratch is one searcher's reusable buffers.
+type scratch struct {
+	t          []int
+	keys       []uint32
+	bounds     [][2]uint32
+	candidates []uint32
+}
+
 // search appends to dst every live entry within distance r of q.
-func (s *segment) search(dst []Match, q *Hash, r int, scratch *[]int) []Match {
+//
+// Each table is searched in stages, each a tight loop of independent
+// memory reads, so that the processor keeps many cache misses in flight
+// instead of waiting for one at a time: all probe values, then all their
+// directory entries, then the candidates' positions, then the candidates'
+// hashes.
+func (s *segment) search(dst []Match, q *Hash, r int, sc *scratch) []Match {
 	if s.len() == 0 {
 		return dst
 	}
-	t := thresholds(s.m, r, (*scratch)[:0])
-	*scratch = t
+	t := thresholds(s.m, r, sc.t[:0])
+	sc.t = t
 	if s.useScan(t) {
 		return s.scan(dst, q, r)
 	}
+	q0, q1, q2, q3 := q[0], q[1], q[2], q[3]
+	hashes := s.hashes
 	for i, ti := range t {
 		if ti < 0 {
 			continue
 		}
 		off, w := uint(s.offset[i]), uint(s.width[i])
-		key := substring(q, off, w)
-		dst = s.probe(dst, q, r, i, t, key, ti, w, 0)
+		keys := appendProbes(sc.keys[:0], substring(q, off, w), ti, w, 0)
+		sc.keys = keys
+		dir, posts := s.dirs[i], s.posts[i]
+		// First every directory read, with no branch on what it finds
+		// (a mispredicted branch would stall the reads behind it)...
+		bounds := sc.bounds[:0]
+		for _, k := range keys {
+			bounds = append(bounds, [2]uint32{dir[k], dir[k+1]})
+		}
+		sc.bounds = bounds
+		// ...then the postings of the buckets that are not empty.
+		cands := sc.candidates[:0]
+		for _, lh := range bounds {
+			for _, p := range posts[lh[0]:lh[1]] {
+				cands = append(cands, p)
+			}
+		}
+		sc.candidates = cands
+		for _, p := range cands {
+			x := &hashes[p]
+			d := bits.OnesCount64(x[0]^q0) + bits.OnesCount64(x[1]^q1) +
+				bits.OnesCount64(x[2]^q2) + bits.OnesCount64(x[3]^q3)
+			if d <= r && !s.isDeleted(p) && !s.foundEarlier(q, x, i, t) {
+				dst = append(dst, Match{ID: s.ids[p], Distance: d})
+			}
+		}
 	}
 	return dst
 }
 
-// probe visits every value within distance budget of key by flipping bits
-// at positions from `from` upward (each set of positions once).
-func (s *segment) probe(dst []Match, q *Hash, r, table int, t []int, key uint32, budget int, w, from uint) []Match {
-	dst = s.bucket(dst, q, r, table, t, key)
+// appendProbes appends every value within distance budget of key,
+// flipping bits at positions from `from` upward (each set once).
+func appendProbes(dst []uint32, key uint32, budget int, w, from uint) []uint32 {
+	dst = append(dst, key)
 	if budget == 0 {
 		return dst
 	}
 	for b := from; b < w; b++ {
-		dst = s.probe(dst, q, r, table, t, key^(1<<b), budget-1, w, b+1)
-	}
-	return dst
-}
-
-// bucket verifies the hashes whose substring `table` equals key.
-func (s *segment) bucket(dst []Match, q *Hash, r, table int, t []int, key uint32) []Match {
-	dir := s.dirs[table]
-	lo, hi := dir[key], dir[key+1]
-	if lo == hi {
-		return dst
-	}
-	q0, q1, q2, q3 := q[0], q[1], q[2], q[3]
-	hashes := s.hashes
-	for _, p := range s.posts[table][lo:hi] {
-		x := &hashes[p]
-		d := bits.OnesCount64(x[0]^q0) + bits.OnesCount64(x[1]^q1) +
-			bits.OnesCount64(x[2]^q2) + bits.OnesCount64(x[3]^q3)
-		if d > r {
-			continue
-		}
-		if s.isDeleted(p) || s.foundEarlier(q, x, table, t) {
-			continue
-		}
-		dst = append(dst, Match{ID: s.ids[p], Distance: d})
+		dst = appendProbes(dst, key^(1<<b), budget-1, w, b+1)
 	}
 	return dst
 }
