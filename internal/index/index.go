@@ -277,12 +277,32 @@ func (s *Searcher) SearchAny(dst []Match, qs []Hash, r int) []Match {
 // Search is a one-off search with a temporary Searcher.
 func (ix *Index) Search(q Hash, r int) []Match { return ix.Searcher().Search(nil, q, r) }
 
-// SearchBatch searches many queries; results[i] answers qs[i].
+// SearchBatch searches many queries; results[i] answers qs[i]. Where the
+// radius makes probing pointless, a segment is scanned once, block by
+// block, for the whole batch.
 func (ix *Index) SearchBatch(qs []Hash, r int) [][]Match {
-	s := ix.Searcher()
 	out := make([][]Match, len(qs))
-	for i, q := range qs {
-		out[i] = s.Search(nil, q, r)
+	s := ix.Searcher()
+	ix.mu.RLock()
+	for _, seg := range ix.segments {
+		if seg.len() == 0 {
+			continue
+		}
+		s.sc.t = thresholds(seg.m, r, s.sc.t[:0])
+		if len(qs) > 1 && seg.useScan(s.sc.t) {
+			seg.scanBatch(out, qs, r)
+			continue
+		}
+		for i := range qs {
+			out[i] = seg.search(out[i], &qs[i], r, &s.sc)
+		}
+	}
+	for i := range qs {
+		out[i] = scanHashes(out[i], ix.tail, ix.tailIDs, &qs[i], r, func(p uint32) bool { return ix.tailDead[int(p)] })
+	}
+	ix.mu.RUnlock()
+	for _, m := range out {
+		sortMatches(m)
 	}
 	return out
 }

@@ -256,3 +256,22 @@ func TestConcurrentReadersWithWriter(t *testing.T) {
 		t.Errorf("Len %d", ix.Len())
 	}
 }
+
+func TestSearchBatchEqualsSearch(t *testing.T) {
+	rng := rand.New(rand.NewPCG(10, 10))
+	es := dataset(rng, 3*tailLimit+500)
+	ix := New()
+	for _, e := range es {
+		ix.Add(e.h, e.id)
+	}
+	ix.Delete(es[1].id)
+	qs := queries(rng, es, 50)
+	for _, r := range []int{0, 31, 64, 100} {
+		batch := ix.SearchBatch(qs, r)
+		for i, q := range qs {
+			if got, want := norm(batch[i]), norm(ix.Search(q, r)); !slices.Equal(got, want) {
+				t.Fatalf("r=%d query %d: batch %v, single %v", r, i, got, want)
+			}
+		}
+	}
+}

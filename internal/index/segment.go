@@ -1,10 +1,8 @@
 package index
 
 import (
-	"fmt"
 	"math"
 	"math/bits"
-	"os"
 	"slices"
 )
 
@@ -78,11 +76,7 @@ func buildSegment(hashes []Hash, ids []uint64) *segment {
 	s.ids = allocSlice[uint64](s, n)
 	copy(s.ids, ids)
 	hashes = s.hashes
-	w := substringWidth(n)
-	if v := os.Getenv("ARIADNE_INDEX_WIDTH"); v != "" {
-		fmt.Sscan(v, &w)
-	}
-	s.offset, s.width = layout(w)
+	s.offset, s.width = layout(substringWidth(n))
 	s.m = len(s.width)
 	s.dirs = make([][]uint32, s.m)
 	s.posts = make([][]uint32, s.m)
@@ -280,6 +274,27 @@ func scanHashes(dst []Match, hashes []Hash, ids []uint64, q *Hash, r int, delete
 		}
 	}
 	return dst
+}
+
+// scanBlock is how many stored hashes a blocked scan holds in cache
+// (256 KiB) while every query of a batch is compared with them.
+const scanBlock = 8192
+
+// scanBatch answers many queries by one pass over the hashes, block by
+// block: each block is read from memory once for the whole batch.
+func (s *segment) scanBatch(out [][]Match, qs []Hash, r int) {
+	for lo := 0; lo < s.len(); lo += scanBlock {
+		hi := min(lo+scanBlock, s.len())
+		block := s.hashes[lo:hi]
+		for qi := range qs {
+			q := &qs[qi]
+			for j := range block {
+				if d := distance(&block[j], q); d <= r && !s.isDeleted(uint32(lo+j)) {
+					out[qi] = append(out[qi], Match{ID: s.ids[lo+j], Distance: d})
+				}
+			}
+		}
+	}
 }
 
 // deleteIDs marks every entry whose ID is in ids, returning how many.
