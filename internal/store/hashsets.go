@@ -1,0 +1,396 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Kinds of hash set.
+const (
+	KnownBad  = "known-bad"
+	KnownGood = "known-good"
+)
+
+// HashSet is a named list of known hashes.
+type HashSet struct {
+	ID             int64  `json:"id"`
+	Name           string `json:"name"`
+	Source         string `json:"source,omitempty"`
+	Version        string `json:"version,omitempty"`
+	Kind           string `json:"kind"`
+	Radius         int    `json:"radius"`
+	CategoryScheme string `json:"category_scheme,omitempty"`
+	CreatedAt      string `json:"created_at"`
+	UpdatedAt      string `json:"updated_at"`
+	Entries        int64  `json:"entries"`
+}
+
+// Entry is one known item of a hash set. Key identifies it within its set
+// (a re-import with the same key updates it). Pointers are nil when the
+// source did not say: an unknown flag is not false, no category is not 0.
+type Entry struct {
+	Key                string  `json:"key"`
+	MD5                string  `json:"md5,omitempty"`
+	SHA1               string  `json:"sha1,omitempty"`
+	SHA256             string  `json:"sha256,omitempty"`
+	PDQ                string  `json:"pdq,omitempty"`
+	PhotoDNA           string  `json:"photodna,omitempty"`
+	CategoryScheme     string  `json:"category_scheme,omitempty"`
+	Category           *string `json:"category,omitempty"`
+	Series             string  `json:"series,omitempty"`
+	VictimIdentified   *bool   `json:"victim_identified,omitempty"`
+	OffenderIdentified *bool   `json:"offender_identified,omitempty"`
+	IsDistributed      *bool   `json:"is_distributed,omitempty"`
+	IsPrecategorized   *bool   `json:"is_precategorized,omitempty"`
+	MIME               string  `json:"mime,omitempty"`
+	Size               *int64  `json:"size,omitempty"`
+	FileName           string  `json:"file_name,omitempty"`
+	Tags               string  `json:"tags,omitempty"`
+	Comments           string  `json:"comments,omitempty"`
+	DateUpdated        string  `json:"date_updated,omitempty"`
+	// Extra holds, as JSON, what the source carried that has no column
+	// (VICS Exifs, MediaFiles, other alternative hashes), so an export
+	// gives it back.
+	Extra     string `json:"extra,omitempty"`
+	Tombstone bool   `json:"tombstone,omitempty"`
+}
+
+// SaveHashSet creates the named hash set or updates its description.
+func (s *Store) SaveHashSet(ctx context.Context, hs HashSet) (HashSet, error) {
+	if hs.Name == "" {
+		return hs, errors.New("a hash set needs a name")
+	}
+	if hs.Kind == "" {
+		hs.Kind = KnownBad
+	}
+	if hs.Kind != KnownBad && hs.Kind != KnownGood {
+		return hs, fmt.Errorf("hash set kind %q: want %s or %s", hs.Kind, KnownBad, KnownGood)
+	}
+	if hs.Radius == 0 {
+		hs.Radius = 31
+	}
+	t := now()
+	_, err := s.db.ExecContext(ctx, s.rebind(`INSERT INTO hashset (name, source, version, kind, radius, category_scheme, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (name) DO UPDATE SET source = excluded.source, version = excluded.version, kind = excluded.kind,
+			radius = excluded.radius, category_scheme = excluded.category_scheme, updated_at = excluded.updated_at`),
+		hs.Name, nullable(hs.Source), nullable(hs.Version), hs.Kind, hs.Radius, nullable(hs.CategoryScheme), t, t)
+	if err != nil {
+		return hs, fmt.Errorf("save hash set %s: %w", hs.Name, err)
+	}
+	return s.HashSet(ctx, hs.Name)
+}
+
+const hashSetQuery = `SELECT h.id, h.name, COALESCE(h.source, ''), COALESCE(h.version, ''), h.kind, h.radius, COALESCE(h.category_scheme, ''),
+	h.created_at, h.updated_at, (SELECT COUNT(*) FROM hashset_entry e WHERE e.hashset_id = h.id AND NOT e.tombstone) FROM hashset h`
+
+func scanHashSet(row interface{ Scan(...any) error }) (HashSet, error) {
+	var h HashSet
+	err := row.Scan(&h.ID, &h.Name, &h.Source, &h.Version, &h.Kind, &h.Radius, &h.CategoryScheme, &h.CreatedAt, &h.UpdatedAt, &h.Entries)
+	return h, err
+}
+
+// HashSet finds a hash set by name.
+func (s *Store) HashSet(ctx context.Context, name string) (HashSet, error) {
+	h, err := scanHashSet(s.db.QueryRowContext(ctx, s.rebind(hashSetQuery+` WHERE h.name = ?`), name))
+	if errors.Is(err, sql.ErrNoRows) {
+		return h, fmt.Errorf("hash set %s: %w", name, ErrNotFound)
+	}
+	return h, err
+}
+
+// HashSets lists every hash set by name.
+func (s *Store) HashSets(ctx context.Context) ([]HashSet, error) {
+	rows, err := s.db.QueryContext(ctx, hashSetQuery+` ORDER BY h.name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []HashSet
+	for rows.Next() {
+		h, err := scanHashSet(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+var entryColumns = []string{"hashset_id", "entry_key", "md5", "sha1", "sha256", "pdq", "photodna", "category_scheme", "category", "series",
+	"victim_identified", "offender_identified", "is_distributed", "is_precategorized", "mime", "size", "file_name", "tags", "comments",
+	"date_updated", "extra", "tombstone"}
+
+func nullBool(b *bool) any {
+	if b == nil {
+		return nil
+	}
+	return *b
+}
+
+func nullString(p *string) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+func nullInt(p *int64) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+func (e *Entry) args(hashSetID int64) []any {
+	return []any{hashSetID, e.Key, nullable(e.MD5), nullable(e.SHA1), nullable(e.SHA256), nullable(e.PDQ), nullable(e.PhotoDNA),
+		nullable(e.CategoryScheme), nullString(e.Category), nullable(e.Series), nullBool(e.VictimIdentified), nullBool(e.OffenderIdentified),
+		nullBool(e.IsDistributed), nullBool(e.IsPrecategorized), nullable(e.MIME), nullInt(e.Size), nullable(e.FileName),
+		nullable(e.Tags), nullable(e.Comments), nullable(e.DateUpdated), nullable(e.Extra), e.Tombstone}
+}
+
+// EntryWriter upserts entries into one hash set in batches. With atomic
+// set, everything is one transaction that Commit ends (Rollback drops
+// it); otherwise each batch commits on its own, so an interrupted import
+// keeps whole batches and a re-run completes it (upserts are idempotent).
+type EntryWriter struct {
+	s       *Store
+	ctx     context.Context
+	set     int64
+	atomic  bool
+	tx      *sql.Tx
+	pending []Entry
+	fullSQL string // the statement for a full batch, built once
+	Written int64
+}
+
+const entryBatch = 400
+
+// NewEntryWriter starts writing entries of a hash set.
+func (s *Store) NewEntryWriter(ctx context.Context, hashSetID int64, atomic bool) (*EntryWriter, error) {
+	w := &EntryWriter{s: s, ctx: ctx, set: hashSetID, atomic: atomic, fullSQL: s.upsertSQL(entryBatch)}
+	if atomic {
+		tx, err := s.db.BeginTx(ctx, nil)
+		if err != nil {
+			return nil, err
+		}
+		w.tx = tx
+	}
+	return w, nil
+}
+
+func (s *Store) upsertSQL(rows int) string {
+	var b strings.Builder
+	b.WriteString("INSERT INTO hashset_entry (" + strings.Join(entryColumns, ", ") + ") VALUES ")
+	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(entryColumns)), ", ") + ")"
+	for i := range rows {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(one)
+	}
+	b.WriteString(" ON CONFLICT (hashset_id, entry_key) DO UPDATE SET ")
+	for i, c := range entryColumns[2:] {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(c + " = excluded." + c)
+	}
+	return s.rebind(b.String())
+}
+
+// Write queues an entry, writing a batch when enough are queued. Of two
+// entries with the same key, the later wins.
+func (w *EntryWriter) Write(e Entry) error {
+	if e.Key == "" {
+		return errors.New("entry without a key")
+	}
+	w.pending = append(w.pending, e)
+	if len(w.pending) >= entryBatch {
+		return w.flush()
+	}
+	return nil
+}
+
+func (w *EntryWriter) flush() error {
+	if len(w.pending) == 0 {
+		return nil
+	}
+	// The same key twice in one statement is an error in PostgreSQL
+	// ("cannot affect row a second time"): keep the last of each.
+	seen := make(map[string]int, len(w.pending))
+	batch := w.pending[:0]
+	for _, e := range w.pending {
+		if i, ok := seen[e.Key]; ok {
+			batch[i] = e
+			continue
+		}
+		seen[e.Key] = len(batch)
+		batch = append(batch, e)
+	}
+	args := make([]any, 0, len(batch)*len(entryColumns))
+	for i := range batch {
+		args = append(args, batch[i].args(w.set)...)
+	}
+	exec := func(tx *sql.Tx) error {
+		q := w.fullSQL
+		if len(batch) != entryBatch {
+			q = w.s.upsertSQL(len(batch))
+		}
+		_, err := tx.ExecContext(w.ctx, q, args...)
+		return err
+	}
+	var err error
+	if w.atomic {
+		err = exec(w.tx)
+	} else {
+		err = w.s.tx(w.ctx, exec)
+	}
+	if err != nil {
+		return fmt.Errorf("write entries: %w", err)
+	}
+	w.Written += int64(len(batch))
+	w.pending = w.pending[:0]
+	return nil
+}
+
+// Commit writes what is queued and, for an atomic writer, commits.
+func (w *EntryWriter) Commit() error {
+	err := w.flush()
+	if w.atomic {
+		if err != nil {
+			w.tx.Rollback()
+			return err
+		}
+		return w.tx.Commit()
+	}
+	if err == nil {
+		_, err = w.s.db.ExecContext(w.ctx, w.s.rebind(`UPDATE hashset SET updated_at = ? WHERE id = ?`), now(), w.set)
+	}
+	return err
+}
+
+// Rollback abandons an atomic writer's work (a non-atomic writer's
+// committed batches stay).
+func (w *EntryWriter) Rollback() {
+	if w.atomic {
+		w.tx.Rollback()
+	}
+	w.pending = nil
+}
+
+// entryColumnsOf lists the columns scanEntry reads, of table alias a.
+func entryColumnsOf(a string) string {
+	return strings.NewReplacer("a.", a+".").Replace(`a.entry_key, COALESCE(a.md5, ''), COALESCE(a.sha1, ''), COALESCE(a.sha256, ''),
+	COALESCE(a.pdq, ''), COALESCE(a.photodna, ''), COALESCE(a.category_scheme, ''), a.category, COALESCE(a.series, ''),
+	a.victim_identified, a.offender_identified, a.is_distributed, a.is_precategorized, COALESCE(a.mime, ''), a.size,
+	COALESCE(a.file_name, ''), COALESCE(a.tags, ''), COALESCE(a.comments, ''), COALESCE(a.date_updated, ''),
+	COALESCE(a.extra, ''), a.tombstone`)
+}
+
+// scanEntry reads the columns of entryColumnsOf, after any leading ones
+// into before.
+func scanEntry(rows *sql.Rows, before ...any) (Entry, error) {
+	var e Entry
+	var cat sql.NullString
+	var vi, oi, dist, pre sql.NullBool
+	var size sql.NullInt64
+	dst := append(before, &e.Key, &e.MD5, &e.SHA1, &e.SHA256, &e.PDQ, &e.PhotoDNA, &e.CategoryScheme, &cat, &e.Series, &vi, &oi, &dist, &pre,
+		&e.MIME, &size, &e.FileName, &e.Tags, &e.Comments, &e.DateUpdated, &e.Extra, &e.Tombstone)
+	if err := rows.Scan(dst...); err != nil {
+		return e, err
+	}
+	if cat.Valid {
+		e.Category = &cat.String
+	}
+	for _, p := range []struct {
+		n   sql.NullBool
+		dst **bool
+	}{{vi, &e.VictimIdentified}, {oi, &e.OffenderIdentified}, {dist, &e.IsDistributed}, {pre, &e.IsPrecategorized}} {
+		if p.n.Valid {
+			v := p.n.Bool
+			*p.dst = &v
+		}
+	}
+	if size.Valid {
+		e.Size = &size.Int64
+	}
+	return e, nil
+}
+
+// Entries calls fn for every entry of a hash set, in key order, without
+// loading them all.
+func (s *Store) Entries(ctx context.Context, hashSetID int64, fn func(Entry) error) error {
+	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT `+entryColumnsOf("e")+` FROM hashset_entry e WHERE e.hashset_id = ? ORDER BY e.entry_key`), hashSetID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e, err := scanEntry(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// Hit is an exact match of a queried hash to a hash-set entry.
+type Hit struct {
+	Hash    string `json:"hash"`
+	HashSet string `json:"hashset"`
+	Kind    string `json:"kind"`
+	Entry   Entry  `json:"entry"`
+}
+
+// LookupExact finds the live entries whose MD5, SHA-1 or SHA-256 is one
+// of hashes (lower-case hex; the kind is told by length), in every set.
+func (s *Store) LookupExact(ctx context.Context, hashes []string) ([]Hit, error) {
+	byCol := map[string][]any{}
+	for _, h := range hashes {
+		switch len(h) {
+		case 32:
+			byCol["md5"] = append(byCol["md5"], h)
+		case 40:
+			byCol["sha1"] = append(byCol["sha1"], h)
+		case 64:
+			byCol["sha256"] = append(byCol["sha256"], h)
+		default:
+			return nil, fmt.Errorf("lookup %q: not an MD5, SHA-1 or SHA-256", h)
+		}
+	}
+	var hits []Hit
+	for _, col := range []string{"md5", "sha1", "sha256"} {
+		vals := byCol[col]
+		for len(vals) > 0 {
+			chunk := vals[:min(len(vals), 500)]
+			vals = vals[len(chunk):]
+			q := `SELECT h.name, h.kind, e.` + col + `, ` + entryColumnsOf("e") + ` FROM hashset_entry e JOIN hashset h ON h.id = e.hashset_id
+				WHERE NOT e.tombstone AND e.` + col + ` IN (` + strings.TrimSuffix(strings.Repeat("?, ", len(chunk)), ", ") + `)`
+			rows, err := s.db.QueryContext(ctx, s.rebind(q), chunk...)
+			if err != nil {
+				return nil, err
+			}
+			for rows.Next() {
+				var hit Hit
+				e, err := scanEntry(rows, &hit.HashSet, &hit.Kind, &hit.Hash)
+				if err != nil {
+					rows.Close()
+					return nil, err
+				}
+				hit.Entry = e
+				hits = append(hits, hit)
+			}
+			if err := rows.Close(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return hits, nil
+}

@@ -1,0 +1,144 @@
+-- Ariadne's schema: the one source of truth for both engines. Each
+-- migration starts with a "-- migration N: title" line and is applied once,
+-- in order, inside a transaction; migrations only ever add. Macros in
+-- braces are replaced per engine (store.go, dialect):
+--   {ID}    an auto-increment integer primary key
+--   {BOOL}  a boolean column (0/1 in SQLite)
+
+-- migration 1: cases, media, signals, hash sets and matches
+CREATE TABLE agency (
+	id {ID},
+	name TEXT NOT NULL UNIQUE,
+	country TEXT,
+	notes TEXT
+);
+
+CREATE TABLE cases (
+	id {ID},
+	number TEXT NOT NULL UNIQUE,
+	title TEXT NOT NULL DEFAULT '',
+	agency_id BIGINT REFERENCES agency(id),
+	status TEXT NOT NULL DEFAULT 'open',
+	opened_at TEXT,
+	closed_at TEXT,
+	notes TEXT
+);
+
+CREATE TABLE exhibit (
+	id {ID},
+	case_id BIGINT NOT NULL REFERENCES cases(id),
+	label TEXT NOT NULL,
+	description TEXT,
+	seized_at TEXT,
+	seized_by TEXT,
+	seized_where TEXT,
+	source_path TEXT,
+	acquisition_hash TEXT,
+	notes TEXT,
+	UNIQUE (case_id, label)
+);
+
+-- One row per unique content.
+CREATE TABLE media (
+	id {ID},
+	sha256 TEXT NOT NULL UNIQUE,
+	md5 TEXT NOT NULL,
+	sha1 TEXT NOT NULL,
+	size BIGINT NOT NULL,
+	mime TEXT,
+	width INTEGER,
+	height INTEGER,
+	duration_ms BIGINT
+);
+CREATE INDEX media_md5 ON media (md5);
+CREATE INDEX media_sha1 ON media (sha1);
+
+-- One row per instance of a file inside an exhibit (path includes the
+-- member path inside archives).
+CREATE TABLE file (
+	id {ID},
+	exhibit_id BIGINT NOT NULL REFERENCES exhibit(id),
+	path TEXT NOT NULL,
+	media_id BIGINT REFERENCES media(id),
+	size BIGINT,
+	modified_at TEXT,
+	accessed_at TEXT,
+	changed_at TEXT,
+	born_at TEXT,
+	deleted {BOOL} NOT NULL DEFAULT FALSE,
+	error TEXT,
+	UNIQUE (exhibit_id, path)
+);
+CREATE INDEX file_media ON file (media_id);
+
+CREATE TABLE signal (
+	id {ID},
+	media_id BIGINT NOT NULL REFERENCES media(id),
+	type TEXT NOT NULL,
+	value TEXT NOT NULL,
+	quality INTEGER,
+	algorithm_version TEXT NOT NULL,
+	UNIQUE (media_id, type, algorithm_version, value)
+);
+
+CREATE TABLE series (
+	id {ID},
+	name TEXT NOT NULL UNIQUE,
+	notes TEXT
+);
+
+CREATE TABLE hashset (
+	id {ID},
+	name TEXT NOT NULL UNIQUE,
+	source TEXT,
+	version TEXT,
+	kind TEXT NOT NULL CHECK (kind IN ('known-bad', 'known-good')),
+	radius INTEGER NOT NULL DEFAULT 31,
+	category_scheme TEXT,
+	created_at TEXT NOT NULL,
+	updated_at TEXT NOT NULL
+);
+
+-- Categories are a (scheme, value) pair; a NULL value is "not
+-- categorised", distinct from category 0.
+CREATE TABLE hashset_entry (
+	id {ID},
+	hashset_id BIGINT NOT NULL REFERENCES hashset(id),
+	entry_key TEXT NOT NULL,
+	md5 TEXT,
+	sha1 TEXT,
+	sha256 TEXT,
+	pdq TEXT,
+	photodna TEXT,
+	category_scheme TEXT,
+	category TEXT,
+	series TEXT,
+	victim_identified {BOOL},
+	offender_identified {BOOL},
+	is_distributed {BOOL},
+	is_precategorized {BOOL},
+	mime TEXT,
+	size BIGINT,
+	file_name TEXT,
+	tags TEXT,
+	comments TEXT,
+	date_updated TEXT,
+	extra TEXT,
+	tombstone {BOOL} NOT NULL DEFAULT FALSE,
+	UNIQUE (hashset_id, entry_key)
+);
+CREATE INDEX hashset_entry_md5 ON hashset_entry (md5);
+CREATE INDEX hashset_entry_sha1 ON hashset_entry (sha1);
+CREATE INDEX hashset_entry_sha256 ON hashset_entry (sha256);
+
+CREATE TABLE matches (
+	id {ID},
+	media_id BIGINT NOT NULL REFERENCES media(id),
+	file_id BIGINT REFERENCES file(id),
+	entry_id BIGINT NOT NULL REFERENCES hashset_entry(id),
+	signal_type TEXT NOT NULL,
+	distance INTEGER NOT NULL,
+	matched_at TEXT NOT NULL,
+	index_version TEXT
+);
+CREATE INDEX matches_media ON matches (media_id);

@@ -1,0 +1,238 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+// PostgresEnv names a PostgreSQL server URL for tests; scripts/test starts
+// a throwaway server and sets it. Each test gets its own database there.
+const PostgresEnv = "ARIADNE_TEST_POSTGRES"
+
+// forEachEngine runs fn against a fresh SQLite store and, when a server
+// is configured, a fresh PostgreSQL database: one suite, both engines.
+func forEachEngine(t *testing.T, fn func(t *testing.T, s *Store)) {
+	t.Run("sqlite", func(t *testing.T) {
+		s, err := Open(context.Background(), filepath.Join(t.TempDir(), "test.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		fn(t, s)
+	})
+	t.Run("postgres", func(t *testing.T) {
+		fn(t, openTestPostgres(t))
+	})
+}
+
+func openTestPostgres(t testing.TB) *Store {
+	url := os.Getenv(PostgresEnv)
+	if url == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("CI is set but %s is not: scripts/test should have started PostgreSQL", PostgresEnv)
+		}
+		t.Skipf("%s not set: PostgreSQL tests skipped (scripts/test starts a server)", PostgresEnv)
+	}
+	admin, err := sql.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	name := fmt.Sprintf("ariadne_test_%d", rand.Uint64()%1e12)
+	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+		t.Fatalf("create test database: %v", err)
+	}
+	s, err := Open(context.Background(), withDatabase(url, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		s.Close()
+		if a, err := sql.Open("pgx", url); err == nil {
+			a.Exec("DROP DATABASE " + name)
+			a.Close()
+		}
+	})
+	return s
+}
+
+// withDatabase replaces the database name of a postgres URL.
+func withDatabase(url, db string) string {
+	q := ""
+	if i := indexByte(url, '?'); i >= 0 {
+		url, q = url[:i], url[i:]
+	}
+	slash := lastIndexByte(url, '/')
+	if slash > len("postgres://") {
+		url = url[:slash]
+	}
+	return url + "/" + db + q
+}
+
+func indexByte(s string, c byte) int {
+	for i := range len(s) {
+		if s[i] == c {
+			return i
+		}
+	}
+	return -1
+}
+
+func lastIndexByte(s string, c byte) int {
+	for i := len(s) - 1; i >= 0; i-- {
+		if s[i] == c {
+			return i
+		}
+	}
+	return -1
+}
+
+func TestMigrationsAppliedOnce(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		v, err := s.SchemaVersion(ctx)
+		if err != nil || v < 1 {
+			t.Fatalf("version %d, %v", v, err)
+		}
+		// Applying again changes nothing.
+		if err := s.migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if v2, _ := s.SchemaVersion(ctx); v2 != v {
+			t.Errorf("version %d after a second migrate, was %d", v2, v)
+		}
+	})
+}
+
+func TestCasesAndExhibits(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		c, err := s.CreateCase(ctx, Case{Number: "2026-001", Title: "Synthetic test case", Agency: "Test Agency"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.CreateCase(ctx, Case{Number: "2026-001"}); err == nil {
+			t.Error("a duplicate case number was accepted")
+		}
+		if _, err := s.CreateCase(ctx, Case{Number: "2026-002", Agency: "Test Agency"}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.CaseByNumber(ctx, "2026-001")
+		if err != nil || got.Title != c.Title || got.Agency != "Test Agency" || got.Status != "open" {
+			t.Errorf("%+v %v", got, err)
+		}
+		if _, err := s.CaseByNumber(ctx, "nope"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("missing case: %v", err)
+		}
+		for _, l := range []string{"B-laptop", "A-phone"} {
+			if _, err := s.AddExhibit(ctx, Exhibit{CaseNumber: "2026-001", Label: l, SeizedBy: "officer 1"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := s.AddExhibit(ctx, Exhibit{CaseNumber: "2026-001", Label: "A-phone"}); err == nil {
+			t.Error("a duplicate exhibit label was accepted")
+		}
+		ex, err := s.Exhibits(ctx, "2026-001")
+		if err != nil || len(ex) != 2 || ex[0].Label != "A-phone" || ex[1].SeizedBy != "officer 1" {
+			t.Errorf("%+v %v", ex, err)
+		}
+		cs, _ := s.Cases(ctx)
+		if len(cs) != 2 {
+			t.Errorf("%d cases", len(cs))
+		}
+	})
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestHashSetEntriesUpsertAndLookup(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		hs, err := s.SaveHashSet(ctx, HashSet{Name: "test-set", Kind: KnownBad, CategoryScheme: "projectvic-us"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		zero := "0"
+		entries := []Entry{
+			{Key: "a", MD5: "00000000000000000000000000000001", Category: &zero, VictimIdentified: ptr(false)},
+			{Key: "b", SHA1: "0000000000000000000000000000000000000002", Series: "S1", Size: ptr(int64(42))},
+			{Key: "c", SHA256: "0000000000000000000000000000000000000000000000000000000000000003"},
+		}
+		w, err := s.NewEntryWriter(ctx, hs.ID, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			if err := w.Write(e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := w.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		// Re-import with a change: updated, not duplicated.
+		w, _ = s.NewEntryWriter(ctx, hs.ID, false)
+		entries[1].Series = "S2"
+		w.Write(entries[1])
+		w.Write(entries[1])
+		if err := w.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		var got []Entry
+		s.Entries(ctx, hs.ID, func(e Entry) error { got = append(got, e); return nil })
+		if len(got) != 3 || got[1].Series != "S2" || *got[1].Size != 42 {
+			t.Fatalf("%+v", got)
+		}
+		if got[0].Category == nil || *got[0].Category != "0" || got[1].Category != nil {
+			t.Error("category 0 must stay distinct from no category")
+		}
+		if got[0].VictimIdentified == nil || *got[0].VictimIdentified || got[1].VictimIdentified != nil {
+			t.Error("false must stay distinct from unknown")
+		}
+		hits, err := s.LookupExact(ctx, []string{entries[0].MD5, entries[1].SHA1, entries[2].SHA256, "ffffffffffffffffffffffffffffffff"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var keys []string
+		for _, h := range hits {
+			keys = append(keys, h.Entry.Key)
+			if h.HashSet != "test-set" || h.Kind != KnownBad {
+				t.Errorf("%+v", h)
+			}
+		}
+		slices.Sort(keys)
+		if !slices.Equal(keys, []string{"a", "b", "c"}) {
+			t.Errorf("hits %v", keys)
+		}
+		set, _ := s.HashSet(ctx, "test-set")
+		if set.Entries != 3 || set.CategoryScheme != "projectvic-us" {
+			t.Errorf("%+v", set)
+		}
+	})
+}
+
+func TestAtomicWriterRollsBack(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		hs, _ := s.SaveHashSet(ctx, HashSet{Name: "atomic", Kind: KnownGood})
+		w, err := s.NewEntryWriter(ctx, hs.ID, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 1000 {
+			w.Write(Entry{Key: fmt.Sprint(i), MD5: fmt.Sprintf("%032x", i)})
+		}
+		w.Rollback()
+		set, _ := s.HashSet(ctx, "atomic")
+		if set.Entries != 0 {
+			t.Errorf("%d entries after rollback", set.Entries)
+		}
+	})
+}
