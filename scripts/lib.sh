@@ -33,3 +33,37 @@ require_go() {
 		exit 1
 	fi
 }
+
+# start_postgres starts a throwaway PostgreSQL cluster on a Unix socket in
+# a temporary folder (installing Debian's postgresql when missing) and
+# exports ARIADNE_TEST_POSTGRES; stop_postgres removes it. Returns 1 when
+# no server can be had.
+start_postgres() {
+	local bin
+	bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+	if [ -z "$bin" ]; then
+		need_pkg /usr/share/postgresql-common postgresql || true
+		bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+	fi
+	[ -n "$bin" ] || return 1
+	PG_DIR=$(mktemp -d /tmp/ariadne-pg.XXXXXX)
+	local run=()
+	if [ "$(id -u)" = 0 ]; then
+		# PostgreSQL refuses to run as root.
+		id postgres >/dev/null 2>&1 || useradd --system --home "$PG_DIR" postgres
+		chown postgres "$PG_DIR"
+		run=(runuser -u postgres --)
+	fi
+	"${run[@]}" "$bin/initdb" -D "$PG_DIR/data" -A trust -U postgres >"$PG_DIR/initdb.log" 2>&1 || { cat "$PG_DIR/initdb.log" >&2; return 1; }
+	"${run[@]}" "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w \
+		-o "-k $PG_DIR -c listen_addresses= -p 54329 -c fsync=off -c full_page_writes=off" start >/dev/null || { cat "$PG_DIR/server.log" >&2; return 1; }
+	PG_BIN=$bin
+	PG_RUN=("${run[@]}")
+	export ARIADNE_TEST_POSTGRES="postgres:///postgres?host=$PG_DIR&port=54329&user=postgres"
+}
+
+stop_postgres() {
+	[ -n "${PG_DIR:-}" ] || return 0
+	"${PG_RUN[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
+	rm -rf "$PG_DIR"
+}

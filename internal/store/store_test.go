@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -64,34 +65,13 @@ func openTestPostgres(t testing.TB) *Store {
 }
 
 // withDatabase replaces the database name of a postgres URL.
-func withDatabase(url, db string) string {
-	q := ""
-	if i := indexByte(url, '?'); i >= 0 {
-		url, q = url[:i], url[i:]
+func withDatabase(raw, db string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		panic(err)
 	}
-	slash := lastIndexByte(url, '/')
-	if slash > len("postgres://") {
-		url = url[:slash]
-	}
-	return url + "/" + db + q
-}
-
-func indexByte(s string, c byte) int {
-	for i := range len(s) {
-		if s[i] == c {
-			return i
-		}
-	}
-	return -1
-}
-
-func lastIndexByte(s string, c byte) int {
-	for i := len(s) - 1; i >= 0; i-- {
-		if s[i] == c {
-			return i
-		}
-	}
-	return -1
+	u.Path = "/" + db
+	return u.String()
 }
 
 func TestMigrationsAppliedOnce(t *testing.T) {
