@@ -1,0 +1,131 @@
+package hashsets
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/ariadne-vid/ariadne/internal/store"
+)
+
+// Formats a hash set file can be in.
+const (
+	FormatAuto = "auto"
+	FormatVICS = "vics"
+	FormatCSV  = "csv"
+	FormatList = "list"
+	FormatNSRL = "nsrl"
+)
+
+// ImportOptions say what to import and how.
+type ImportOptions struct {
+	Set    store.HashSet // name, kind, source, version, radius, category scheme
+	Format string        // FormatAuto (default) or a named format
+	Hash   HashKind      // for plain lists of 64-digit hashes
+	Atomic bool          // keep nothing unless every record is valid
+	Reject func(Rejection)
+}
+
+// Sniff tells a file's format from its first bytes.
+func Sniff(head []byte) string {
+	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
+	switch {
+	case bytes.HasPrefix(head, []byte("SQLite format 3\x00")):
+		return FormatNSRL
+	case bytes.HasPrefix(bytes.TrimSpace(head), []byte("{")):
+		return FormatVICS
+	}
+	first, _, _ := bytes.Cut(head, []byte("\n"))
+	if bytes.Contains(first, []byte(",")) && !bytes.HasPrefix(first, []byte("#")) {
+		return FormatCSV
+	}
+	return FormatList
+}
+
+// Import reads a hash set file into the store: the set is created or its
+// description updated, and its entries upserted (a re-import updates,
+// never duplicates).
+func Import(ctx context.Context, st *store.Store, path string, opts ImportOptions) (Report, error) {
+	var rep Report
+	f, err := os.Open(path)
+	if err != nil {
+		return rep, err
+	}
+	defer f.Close()
+	br := bufio.NewReaderSize(f, 1<<16)
+	format := opts.Format
+	if format == "" || format == FormatAuto {
+		head, _ := br.Peek(512)
+		format = Sniff(head)
+	}
+	if opts.Set.CategoryScheme == "" && format == FormatVICS {
+		opts.Set.CategoryScheme = "projectvic"
+	}
+	if format == FormatNSRL && opts.Set.Kind == "" {
+		opts.Set.Kind = store.KnownGood
+	}
+	hs, err := st.SaveHashSet(ctx, opts.Set)
+	if err != nil {
+		return rep, err
+	}
+	w, err := st.NewEntryWriter(ctx, hs.ID, opts.Atomic)
+	if err != nil {
+		return rep, err
+	}
+	sink := Sink{Entry: w.Write, Reject: opts.Reject}
+	switch format {
+	case FormatVICS:
+		rep, err = ReadVICS(br, hs.CategoryScheme, sink)
+	case FormatCSV:
+		rep, err = ReadCSV(br, hs.CategoryScheme, sink)
+	case FormatList:
+		rep, err = ReadList(br, opts.Hash, sink)
+	case FormatNSRL:
+		f.Close()
+		rep, err = ReadNSRL(ctx, path, sink)
+	default:
+		err = fmt.Errorf("unknown format %q (auto, vics, csv, list, nsrl)", format)
+	}
+	if err == nil && opts.Atomic && rep.Rejected > 0 {
+		err = fmt.Errorf("%d records rejected: nothing imported (--atomic)", rep.Rejected)
+	}
+	if err != nil {
+		w.Rollback()
+		if opts.Atomic {
+			rep.Accepted = 0
+		}
+		return rep, fmt.Errorf("import %s: %w", path, err)
+	}
+	if err := w.Commit(); err != nil {
+		return rep, fmt.Errorf("import %s: %w", path, err)
+	}
+	return rep, nil
+}
+
+// Export writes a hash set in a format: vics, csv, or list:KIND.
+func Export(ctx context.Context, st *store.Store, name, format string, w io.Writer) error {
+	hs, err := st.HashSet(ctx, name)
+	if err != nil {
+		return err
+	}
+	each := func(fn func(store.Entry) error) error { return st.Entries(ctx, hs.ID, fn) }
+	switch {
+	case format == FormatVICS:
+		return WriteVICS(w, each)
+	case format == FormatCSV:
+		return WriteCSV(w, each)
+	case strings.HasPrefix(format, "list"):
+		kind := SHA256
+		if _, k, ok := strings.Cut(format, ":"); ok {
+			if kind, err = ParseHashKind(k); err != nil {
+				return err
+			}
+		}
+		return WriteList(w, kind, each)
+	}
+	return fmt.Errorf("unknown export format %q (vics, csv, list:md5|sha1|sha256|pdq)", format)
+}

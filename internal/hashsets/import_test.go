@@ -1,0 +1,127 @@
+package hashsets
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"math/rand/v2"
+	"net/url"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/ariadne-vid/ariadne/internal/store"
+)
+
+// stores returns a fresh SQLite store and, when ARIADNE_TEST_POSTGRES is
+// set (scripts/test sets it), a fresh PostgreSQL database.
+func stores(t *testing.T) map[string]*store.Store {
+	out := map[string]*store.Store{}
+	s, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	out["sqlite"] = s
+	if raw := os.Getenv("ARIADNE_TEST_POSTGRES"); raw != "" {
+		admin, err := sql.Open("pgx", raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := fmt.Sprintf("ariadne_hs_%d", rand.Uint64()%1e12)
+		if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+			t.Fatal(err)
+		}
+		u, _ := url.Parse(raw)
+		u.Path = "/" + name
+		p, err := store.Open(context.Background(), u.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { p.Close(); admin.Exec("DROP DATABASE " + name); admin.Close() })
+		out["postgres"] = p
+	}
+	return out
+}
+
+func TestImportExportRoundTripThroughStore(t *testing.T) {
+	ctx := context.Background()
+	for engine, st := range stores(t) {
+		t.Run(engine, func(t *testing.T) {
+			for _, name := range []string{"vics-1.json", "vics-2.json"} {
+				var rejects []Rejection
+				rep, err := Import(ctx, st, filepath.Join("testdata", name), ImportOptions{
+					Set:    store.HashSet{Name: name, Kind: store.KnownBad},
+					Reject: func(r Rejection) { rejects = append(rejects, r) },
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if rep.Rejected != 1 || len(rejects) != 1 {
+					t.Errorf("%s: %+v %+v", name, rep, rejects)
+				}
+				// Importing again updates, never duplicates.
+				if _, err := Import(ctx, st, filepath.Join("testdata", name), ImportOptions{Set: store.HashSet{Name: name}}); err != nil {
+					t.Fatal(err)
+				}
+				hs, _ := st.HashSet(ctx, name)
+				if hs.Entries != int64(rep.Accepted) {
+					t.Errorf("%s: %d entries after two imports, want %d", name, hs.Entries, rep.Accepted)
+				}
+				var out bytes.Buffer
+				if err := Export(ctx, st, name, FormatVICS, &out); err != nil {
+					t.Fatal(err)
+				}
+				copyPath := filepath.Join(t.TempDir(), "copy.json")
+				os.WriteFile(copyPath, out.Bytes(), 0o644)
+				if _, err := Import(ctx, st, copyPath, ImportOptions{Set: store.HashSet{Name: name + "-copy", CategoryScheme: hs.CategoryScheme}}); err != nil {
+					t.Fatal(err)
+				}
+				var a, b []store.Entry
+				st.Entries(ctx, hs.ID, func(e store.Entry) error { a = append(a, e); return nil })
+				cp, _ := st.HashSet(ctx, name+"-copy")
+				st.Entries(ctx, cp.ID, func(e store.Entry) error { b = append(b, e); return nil })
+				if !reflect.DeepEqual(normExtra(t, a), normExtra(t, b)) {
+					t.Errorf("%s: store round trip differs:\n%+v\n%+v", name, a, b)
+				}
+			}
+		})
+	}
+}
+
+func TestAtomicImportKeepsNothing(t *testing.T) {
+	ctx := context.Background()
+	for engine, st := range stores(t) {
+		t.Run(engine, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "list.txt")
+			os.WriteFile(path, []byte(strings.Repeat("0123456789abcdef0123456789abcdef\n", 3)+"bad\n"), 0o644)
+			_, err := Import(ctx, st, path, ImportOptions{Set: store.HashSet{Name: "l"}, Atomic: true})
+			if err == nil || !strings.Contains(err.Error(), "nothing imported") {
+				t.Fatalf("got %v", err)
+			}
+			hs, _ := st.HashSet(ctx, "l")
+			if hs.Entries != 0 {
+				t.Errorf("%d entries kept", hs.Entries)
+			}
+			// Without --atomic the valid lines are kept.
+			rep, err := Import(ctx, st, path, ImportOptions{Set: store.HashSet{Name: "l"}})
+			if err != nil || rep.Accepted != 3 || rep.Rejected != 1 {
+				t.Errorf("%+v %v", rep, err)
+			}
+		})
+	}
+}
+
+func TestSniff(t *testing.T) {
+	for in, want := range map[string]string{
+		"{\"@odata.context\"": FormatVICS, "  \n{": FormatVICS, "SQLite format 3\x00...": FormatNSRL,
+		"md5,category\n": FormatCSV, "# hash: pdq\naaaa": FormatList, "0123\n": FormatList,
+	} {
+		if got := Sniff([]byte(in)); got != want {
+			t.Errorf("%q: %s, want %s", in, got, want)
+		}
+	}
+}
