@@ -22,7 +22,7 @@ func init() {
 
 func runBench(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usageErr("bench what? (hash, index, index-data)")
+		return usageErr("bench what? (hash, index, index-data, import)")
 	}
 	switch args[0] {
 	case "hash":
@@ -31,8 +31,10 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 		return benchIndex(args[1:], stdout, stderr)
 	case "index-data":
 		return benchIndexData(args[1:], stdout, stderr)
+	case "import":
+		return benchImport(args[1:], stdout, stderr)
 	}
-	return usageErr("unknown benchmark %q (hash, index, index-data)", args[0])
+	return usageErr("unknown benchmark %q (hash, index, index-data, import)", args[0])
 }
 
 // cpuTime is the user+system CPU time of this process so far.

@@ -154,31 +154,34 @@ func (e *Entry) args(hashSetID int64) []any {
 
 // EntryWriter upserts entries into one hash set in batches. With atomic
 // set, everything is one transaction that Commit ends (Rollback drops
-// it); otherwise each batch commits on its own, so an interrupted import
-// keeps whole batches and a re-run completes it (upserts are idempotent).
+// it); otherwise a transaction commits every commitEvery entries, so an
+// interrupted import keeps whole transactions and a re-run completes it
+// (upserts are idempotent).
 type EntryWriter struct {
-	s       *Store
-	ctx     context.Context
-	set     int64
-	atomic  bool
-	tx      *sql.Tx
-	pending []Entry
-	fullSQL string // the statement for a full batch, built once
-	Written int64
+	s         *Store
+	ctx       context.Context
+	set       int64
+	atomic    bool
+	tx        *sql.Tx
+	txEntries int
+	pending   []Entry
+	fullSQL   string    // the statement for a full batch, built once
+	stmt      *sql.Stmt // fullSQL prepared in the open transaction
+	Written   int64
 }
 
-const entryBatch = 400
+const (
+	entryBatch = 400
+	// commitEvery: each commit writes every index page it touched, and
+	// hash-set indexes take random inserts, so small transactions write
+	// the same pages over and over (measured: 400-row commits imported
+	// 6,000 entries a second into SQLite).
+	commitEvery = 100_000
+)
 
 // NewEntryWriter starts writing entries of a hash set.
 func (s *Store) NewEntryWriter(ctx context.Context, hashSetID int64, atomic bool) (*EntryWriter, error) {
 	w := &EntryWriter{s: s, ctx: ctx, set: hashSetID, atomic: atomic, fullSQL: s.upsertSQL(entryBatch)}
-	if atomic {
-		tx, err := s.db.BeginTx(ctx, nil)
-		if err != nil {
-			return nil, err
-		}
-		w.tx = tx
-	}
 	return w, nil
 }
 
@@ -236,50 +239,86 @@ func (w *EntryWriter) flush() error {
 		args = append(args, batch[i].args(w.set)...)
 	}
 	exec := func(tx *sql.Tx) error {
-		q := w.fullSQL
 		if len(batch) != entryBatch {
-			q = w.s.upsertSQL(len(batch))
+			_, err := tx.ExecContext(w.ctx, w.s.upsertSQL(len(batch)), args...)
+			return err
 		}
-		_, err := tx.ExecContext(w.ctx, q, args...)
+		// A full batch's statement is long (thousands of placeholders):
+		// parse it once per transaction, not once per batch.
+		if w.stmt == nil {
+			stmt, err := tx.PrepareContext(w.ctx, w.fullSQL)
+			if err != nil {
+				return err
+			}
+			w.stmt = stmt
+		}
+		_, err := w.stmt.ExecContext(w.ctx, args...)
 		return err
 	}
-	var err error
-	if w.atomic {
-		err = exec(w.tx)
-	} else {
-		err = w.s.tx(w.ctx, exec)
+	if w.tx == nil {
+		tx, err := w.s.db.BeginTx(w.ctx, nil)
+		if err != nil {
+			return fmt.Errorf("write entries: %w", err)
+		}
+		w.tx = tx
 	}
-	if err != nil {
+	if err := exec(w.tx); err != nil {
+		if !w.atomic {
+			w.Rollback()
+		}
 		return fmt.Errorf("write entries: %w", err)
 	}
 	w.Written += int64(len(batch))
+	w.txEntries += len(batch)
 	w.pending = w.pending[:0]
+	if !w.atomic && w.txEntries >= commitEvery {
+		return w.commitTx()
+	}
 	return nil
 }
 
-// Commit writes what is queued and, for an atomic writer, commits.
+func (w *EntryWriter) commitTx() error {
+	if w.tx == nil {
+		return nil
+	}
+	w.closeStmt()
+	err := w.tx.Commit()
+	w.tx, w.txEntries = nil, 0
+	if err != nil {
+		return fmt.Errorf("write entries: %w", err)
+	}
+	return nil
+}
+
+// Commit writes what is queued and commits.
 func (w *EntryWriter) Commit() error {
-	err := w.flush()
-	if w.atomic {
-		if err != nil {
-			w.tx.Rollback()
-			return err
-		}
-		return w.tx.Commit()
+	if err := w.flush(); err != nil {
+		w.Rollback()
+		return err
 	}
-	if err == nil {
-		_, err = w.s.db.ExecContext(w.ctx, w.s.rebind(`UPDATE hashset SET updated_at = ? WHERE id = ?`), now(), w.set)
+	if err := w.commitTx(); err != nil {
+		return err
 	}
+	_, err := w.s.db.ExecContext(w.ctx, w.s.rebind(`UPDATE hashset SET updated_at = ? WHERE id = ?`), now(), w.set)
 	return err
 }
 
-// Rollback abandons an atomic writer's work (a non-atomic writer's
-// committed batches stay).
+// Rollback abandons the open transaction: all of an atomic writer's work,
+// or the uncommitted tail of a non-atomic one (committed ones stay).
 func (w *EntryWriter) Rollback() {
-	if w.atomic {
+	w.closeStmt()
+	if w.tx != nil {
 		w.tx.Rollback()
+		w.tx = nil
 	}
 	w.pending = nil
+}
+
+func (w *EntryWriter) closeStmt() {
+	if w.stmt != nil {
+		w.stmt.Close()
+		w.stmt = nil
+	}
 }
 
 // entryColumnsOf lists the columns scanEntry reads, of table alias a.

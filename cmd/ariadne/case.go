@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/ariadne-vid/ariadne/internal/store"
+)
+
+func init() {
+	register(command{name: "case", summary: "manage cases: case create|list|show", run: runCase})
+}
+
+func runCase(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return usageErr("case create|list|show")
+	}
+	ctx := context.Background()
+	sub, args := args[0], args[1:]
+	switch sub {
+	case "create":
+		fs := newFlags("case create", "NUMBER [--title T] [--agency A] [--notes N] [--db DB]", stderr)
+		db := dbFlag(fs)
+		title := fs.String("title", "", "case title")
+		agency := fs.String("agency", "", "owning agency")
+		notes := fs.String("notes", "", "notes")
+		pos, err := parseFlags(fs, args)
+		if err != nil {
+			return err
+		}
+		if len(pos) != 1 {
+			return usageErr("want one case NUMBER")
+		}
+		st, err := openStore(ctx, *db)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		c, err := st.CreateCase(ctx, store.Case{Number: pos[0], Title: *title, Agency: *agency, Notes: *notes})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "case %s created\n", c.Number)
+		return nil
+	case "list":
+		fs := newFlags("case list", "[--db DB]", stderr)
+		db := dbFlag(fs)
+		if _, err := parseFlags(fs, args); err != nil {
+			return err
+		}
+		st, err := openStore(ctx, *db)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		cs, err := st.Cases(ctx)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "NUMBER\tTITLE\tAGENCY\tSTATUS\tOPENED")
+		for _, c := range cs {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.Number, c.Title, c.Agency, c.Status, c.OpenedAt)
+		}
+		return tw.Flush()
+	case "show":
+		fs := newFlags("case show", "NUMBER [--db DB]", stderr)
+		db := dbFlag(fs)
+		pos, err := parseFlags(fs, args)
+		if err != nil {
+			return err
+		}
+		if len(pos) != 1 {
+			return usageErr("want one case NUMBER")
+		}
+		st, err := openStore(ctx, *db)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		c, err := st.CaseByNumber(ctx, pos[0])
+		if err != nil {
+			return err
+		}
+		ex, err := st.Exhibits(ctx, c.Number)
+		if err != nil {
+			return err
+		}
+		return printJSON(stdout, struct {
+			store.Case
+			Exhibits []store.Exhibit `json:"exhibits"`
+		}{c, ex})
+	}
+	return usageErr("unknown case command %q (create, list, show)", sub)
+}

@@ -1,0 +1,34 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"io"
+	"os"
+
+	"github.com/ariadne-vid/ariadne/internal/store"
+)
+
+// defaultDB is the store a command opens without --db: $ARIADNE_DB, or
+// ariadne.db in the working directory.
+func defaultDB() string {
+	if v := os.Getenv("ARIADNE_DB"); v != "" {
+		return v
+	}
+	return "ariadne.db"
+}
+
+// dbFlag adds --db to a command's flags.
+func dbFlag(fs *flag.FlagSet) *string {
+	return fs.String("db", defaultDB(), "store: a SQLite file, or a postgres:// URL (default $ARIADNE_DB or ./ariadne.db)")
+}
+
+func openStore(ctx context.Context, dsn string) (*store.Store, error) { return store.Open(ctx, dsn) }
+
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}

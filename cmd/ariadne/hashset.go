@@ -1,0 +1,152 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"text/tabwriter"
+	"time"
+
+	"github.com/ariadne-vid/ariadne/internal/hashsets"
+)
+
+func init() {
+	register(command{name: "hashset", summary: "known-hash sets: hashset import|list|show|export", run: runHashSet})
+}
+
+func runHashSet(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return usageErr("hashset import|list|show|export")
+	}
+	ctx := context.Background()
+	sub, args := args[0], args[1:]
+	switch sub {
+	case "import":
+		return hashSetImport(ctx, args, stdout, stderr)
+	case "list":
+		fs := newFlags("hashset list", "[--db DB]", stderr)
+		db := dbFlag(fs)
+		if _, err := parseFlags(fs, args); err != nil {
+			return err
+		}
+		st, err := openStore(ctx, *db)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		sets, err := st.HashSets(ctx)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "NAME\tKIND\tENTRIES\tRADIUS\tSOURCE\tVERSION\tUPDATED")
+		for _, h := range sets {
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\t%s\n", h.Name, h.Kind, h.Entries, h.Radius, h.Source, h.Version, h.UpdatedAt)
+		}
+		return tw.Flush()
+	case "show":
+		fs := newFlags("hashset show", "NAME [--db DB]", stderr)
+		db := dbFlag(fs)
+		pos, err := parseFlags(fs, args)
+		if err != nil {
+			return err
+		}
+		if len(pos) != 1 {
+			return usageErr("want one NAME")
+		}
+		st, err := openStore(ctx, *db)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		h, err := st.HashSet(ctx, pos[0])
+		if err != nil {
+			return err
+		}
+		return printJSON(stdout, h)
+	case "export":
+		fs := newFlags("hashset export", "NAME [--format vics|csv|list:md5|list:sha1|list:sha256|list:pdq] [-o FILE] [--db DB]", stderr)
+		db := dbFlag(fs)
+		format := fs.String("format", "vics", "vics (VICS JSON 2.0), csv, or list:KIND")
+		out := fs.String("o", "", "output file (default: standard output)")
+		pos, err := parseFlags(fs, args)
+		if err != nil {
+			return err
+		}
+		if len(pos) != 1 {
+			return usageErr("want one NAME")
+		}
+		st, err := openStore(ctx, *db)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		w := stdout
+		if *out != "" {
+			f, err := os.Create(*out)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			w = f
+		}
+		bw := bufio.NewWriterSize(w, 1<<16)
+		if err := hashsets.Export(ctx, st, pos[0], *format, bw); err != nil {
+			return err
+		}
+		return bw.Flush()
+	}
+	return usageErr("unknown hashset command %q (import, list, show, export)", sub)
+}
+
+func hashSetImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("hashset import", "FILE --name N [--kind known-bad|known-good] [--format auto|vics|csv|list|nsrl] [--hash md5|sha1|sha256|pdq] [--atomic] [--db DB]", stderr)
+	db := dbFlag(fs)
+	var o hashsets.ImportOptions
+	fs.StringVar(&o.Set.Name, "name", "", "hash set name (created, or updated on re-import)")
+	fs.StringVar(&o.Set.Kind, "kind", "", "known-bad (default) or known-good (default for NSRL)")
+	fs.StringVar(&o.Format, "format", "auto", "file format: auto, vics, csv, list, nsrl")
+	fs.StringVar(&o.Set.Source, "source", "", "where the set comes from (Project VIC, CAID, an agency...)")
+	fs.StringVar(&o.Set.Version, "version", "", "the set's version")
+	fs.StringVar(&o.Set.CategoryScheme, "category-scheme", "", "what categories mean (projectvic-us, projectvic-ca, caid, ...)")
+	fs.IntVar(&o.Set.Radius, "radius", 31, "default PDQ match radius for this set")
+	hash := fs.String("hash", "", "kind of the hashes in a plain list of 64-digit hashes: sha256 or pdq")
+	fs.BoolVar(&o.Atomic, "atomic", false, "keep nothing unless every record is valid")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || o.Set.Name == "" {
+		return usageErr("want one FILE and --name")
+	}
+	if *hash != "" {
+		if o.Hash, err = hashsets.ParseHashKind(*hash); err != nil {
+			return usageErr("%v", err)
+		}
+	}
+	st, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	o.Reject = func(r hashsets.Rejection) {
+		fmt.Fprintf(stderr, "%s:%d: rejected: %s\n", pos[0], r.Line, r.Reason)
+	}
+	start := time.Now()
+	rep, err := hashsets.Import(ctx, st, pos[0], o)
+	for _, w := range rep.Warnings {
+		slog.Warn(w, "file", pos[0])
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: %d records, %d imported, %d rejected into hash set %q (%.1f s)\n",
+		pos[0], rep.Records, rep.Accepted, rep.Rejected, o.Set.Name, time.Since(start).Seconds())
+	if rep.Rejected > 0 {
+		return errSomeFailed
+	}
+	return nil
+}
