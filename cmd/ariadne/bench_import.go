@@ -80,9 +80,11 @@ func benchImport(args []string, stdout, stderr io.Writer) error {
 	}
 	var rep hashsets.Report
 	wall, cpu, err := measure(func() error {
-		var err error
-		rep, err = hashsets.Import(ctx, st, csvPath, hashsets.ImportOptions{Set: store.HashSet{Name: "bench", Kind: store.KnownBad}, Format: hashsets.FormatCSV})
-		return err
+		return st.BulkLoad(ctx, func() error {
+			var err error
+			rep, err = hashsets.Import(ctx, st, csvPath, hashsets.ImportOptions{Set: store.HashSet{Name: "bench", Kind: store.KnownBad}, Format: hashsets.FormatCSV})
+			return err
+		})
 	})
 	if err != nil {
 		return err

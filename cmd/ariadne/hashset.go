@@ -103,7 +103,7 @@ func runHashSet(args []string, stdout, stderr io.Writer) error {
 }
 
 func hashSetImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("hashset import", "FILE --name N [--kind known-bad|known-good] [--format auto|vics|csv|list|nsrl] [--hash md5|sha1|sha256|pdq] [--atomic] [--db DB]", stderr)
+	fs := newFlags("hashset import", "FILE --name N [--kind known-bad|known-good] [--format auto|vics|csv|list|nsrl] [--hash md5|sha1|sha256|pdq] [--atomic] [--bulk] [--db DB]", stderr)
 	db := dbFlag(fs)
 	var o hashsets.ImportOptions
 	fs.StringVar(&o.Set.Name, "name", "", "hash set name (created, or updated on re-import)")
@@ -115,6 +115,7 @@ func hashSetImport(ctx context.Context, args []string, stdout, stderr io.Writer)
 	fs.IntVar(&o.Set.Radius, "radius", 31, "default PDQ match radius for this set")
 	hash := fs.String("hash", "", "kind of the hashes in a plain list of 64-digit hashes: sha256 or pdq")
 	fs.BoolVar(&o.Atomic, "atomic", false, "keep nothing unless every record is valid")
+	bulk := fs.Bool("bulk", false, "drop the exact-lookup indexes during the import and rebuild them after (faster for a large import into a store that holds few entries)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -136,7 +137,17 @@ func hashSetImport(ctx context.Context, args []string, stdout, stderr io.Writer)
 		fmt.Fprintf(stderr, "%s:%d: rejected: %s\n", pos[0], r.Line, r.Reason)
 	}
 	start := time.Now()
-	rep, err := hashsets.Import(ctx, st, pos[0], o)
+	var rep hashsets.Report
+	imp := func() error {
+		var err error
+		rep, err = hashsets.Import(ctx, st, pos[0], o)
+		return err
+	}
+	if *bulk {
+		err = st.BulkLoad(ctx, imp)
+	} else {
+		err = imp()
+	}
 	for _, w := range rep.Warnings {
 		slog.Warn(w, "file", pos[0])
 	}

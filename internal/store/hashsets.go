@@ -380,6 +380,39 @@ func (s *Store) Entries(ctx context.Context, hashSetID int64, fn func(Entry) err
 	return rows.Err()
 }
 
+// lookupIndexes are the hash-set entry indexes exact lookups use; a bulk
+// import drops them and builds them again at the end, which is several
+// times faster than updating them row by row.
+var lookupIndexes = []struct{ name, column string }{
+	{"hashset_entry_md5", "md5"}, {"hashset_entry_sha1", "sha1"}, {"hashset_entry_sha256", "sha256"},
+}
+
+// BulkLoad runs fn, an import expected to add many entries, with the
+// lookup indexes dropped, and rebuilds them afterwards whatever fn
+// returns. Exact lookups are slow meanwhile, so it is for imports that are
+// large next to what the store holds.
+func (s *Store) BulkLoad(ctx context.Context, fn func() error) error {
+	for _, ix := range lookupIndexes {
+		if _, err := s.db.ExecContext(ctx, `DROP INDEX IF EXISTS `+ix.name); err != nil {
+			return fmt.Errorf("bulk load: %w", err)
+		}
+	}
+	ferr := fn()
+	for _, ix := range lookupIndexes {
+		if _, err := s.db.ExecContext(ctx, `CREATE INDEX IF NOT EXISTS `+ix.name+` ON hashset_entry (`+ix.column+`)`); err != nil {
+			return errors.Join(ferr, fmt.Errorf("bulk load: rebuild index %s: %w", ix.name, err))
+		}
+	}
+	return ferr
+}
+
+// EntryCount is the number of hash-set entries in the store.
+func (s *Store) EntryCount(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM hashset_entry`).Scan(&n)
+	return n, err
+}
+
 // Hit is an exact match of a queried hash to a hash-set entry.
 type Hit struct {
 	Hash    string `json:"hash"`
