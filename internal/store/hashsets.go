@@ -167,6 +167,7 @@ type EntryWriter struct {
 	pending   []Entry
 	fullSQL   string    // the statement for a full batch, built once
 	stmt      *sql.Stmt // fullSQL prepared in the open transaction
+	pg        pgWriter  // the PostgreSQL COPY path (copy_postgres.go)
 	Written   int64
 }
 
@@ -212,10 +213,19 @@ func (w *EntryWriter) Write(e Entry) error {
 		return errors.New("entry without a key")
 	}
 	w.pending = append(w.pending, e)
-	if len(w.pending) >= entryBatch {
+	if len(w.pending) >= w.batchSize() {
 		return w.flush()
 	}
 	return nil
+}
+
+// batchSize is how many entries go in one write: a multi-row INSERT's
+// worth on SQLite, a COPY's on PostgreSQL.
+func (w *EntryWriter) batchSize() int {
+	if w.s.engine == Postgres {
+		return pgCopyBatch
+	}
+	return entryBatch
 }
 
 func (w *EntryWriter) flush() error {
@@ -233,6 +243,21 @@ func (w *EntryWriter) flush() error {
 		}
 		seen[e.Key] = len(batch)
 		batch = append(batch, e)
+	}
+	if w.s.engine == Postgres {
+		if err := w.pgFlush(batch); err != nil {
+			if !w.atomic {
+				w.Rollback()
+			}
+			return fmt.Errorf("write entries: %w", err)
+		}
+		w.Written += int64(len(batch))
+		w.txEntries += len(batch)
+		w.pending = w.pending[:0]
+		if !w.atomic && w.txEntries >= commitEvery {
+			return w.commitTx()
+		}
+		return nil
 	}
 	args := make([]any, 0, len(batch)*len(entryColumns))
 	for i := range batch {
@@ -278,6 +303,10 @@ func (w *EntryWriter) flush() error {
 }
 
 func (w *EntryWriter) commitTx() error {
+	if w.s.engine == Postgres {
+		w.txEntries = 0
+		return w.pgEnd(true)
+	}
 	if w.tx == nil {
 		return nil
 	}
@@ -296,10 +325,12 @@ func (w *EntryWriter) Commit() error {
 		w.Rollback()
 		return err
 	}
-	if err := w.commitTx(); err != nil {
+	err := w.commitTx()
+	w.pgClose()
+	if err != nil {
 		return err
 	}
-	_, err := w.s.db.ExecContext(w.ctx, w.s.rebind(`UPDATE hashset SET updated_at = ? WHERE id = ?`), now(), w.set)
+	_, err = w.s.db.ExecContext(w.ctx, w.s.rebind(`UPDATE hashset SET updated_at = ? WHERE id = ?`), now(), w.set)
 	return err
 }
 
@@ -307,6 +338,8 @@ func (w *EntryWriter) Commit() error {
 // or the uncommitted tail of a non-atomic one (committed ones stay).
 func (w *EntryWriter) Rollback() {
 	w.closeStmt()
+	w.pgEnd(false)
+	w.pgClose()
 	if w.tx != nil {
 		w.tx.Rollback()
 		w.tx = nil
@@ -402,6 +435,10 @@ func (s *Store) BulkLoad(ctx context.Context, fn func() error) error {
 		if _, err := s.db.ExecContext(ctx, `CREATE INDEX IF NOT EXISTS `+ix.name+` ON hashset_entry (`+ix.column+`)`); err != nil {
 			return errors.Join(ferr, fmt.Errorf("bulk load: rebuild index %s: %w", ix.name, err))
 		}
+	}
+	// Fresh statistics, or the planner may scan the table for a lookup.
+	if _, err := s.db.ExecContext(ctx, `ANALYZE hashset_entry`); err != nil {
+		return errors.Join(ferr, fmt.Errorf("bulk load: analyze: %w", err))
 	}
 	return ferr
 }
