@@ -26,14 +26,7 @@ func runCase(args []string, stdout, stderr io.Writer) error {
 		title := fs.String("title", "", "case title")
 		agency := fs.String("agency", "", "owning agency")
 		notes := fs.String("notes", "", "notes")
-		pos, err := parseFlags(fs, args)
-		if err != nil {
-			return err
-		}
-		if len(pos) != 1 {
-			return usageErr("want one case NUMBER")
-		}
-		st, err := openStore(ctx, *db)
+		pos, st, err := parseOpen(ctx, fs, args, db, 1, "one case NUMBER")
 		if err != nil {
 			return err
 		}
@@ -47,10 +40,7 @@ func runCase(args []string, stdout, stderr io.Writer) error {
 	case "list":
 		fs := newFlags("case list", "[--db DB]", stderr)
 		db := dbFlag(fs)
-		if _, err := parseFlags(fs, args); err != nil {
-			return err
-		}
-		st, err := openStore(ctx, *db)
+		_, st, err := parseOpen(ctx, fs, args, db, -1, "")
 		if err != nil {
 			return err
 		}
@@ -68,14 +58,7 @@ func runCase(args []string, stdout, stderr io.Writer) error {
 	case "show":
 		fs := newFlags("case show", "NUMBER [--db DB]", stderr)
 		db := dbFlag(fs)
-		pos, err := parseFlags(fs, args)
-		if err != nil {
-			return err
-		}
-		if len(pos) != 1 {
-			return usageErr("want one case NUMBER")
-		}
-		st, err := openStore(ctx, *db)
+		pos, st, err := parseOpen(ctx, fs, args, db, 1, "one case NUMBER")
 		if err != nil {
 			return err
 		}

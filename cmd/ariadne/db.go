@@ -32,3 +32,20 @@ func printJSON(w io.Writer, v any) error {
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
 }
+
+// parseOpen parses a store command's flags (fs must have --db, from
+// dbFlag) and opens the store; the caller closes it.
+func parseOpen(ctx context.Context, fs *flag.FlagSet, args []string, db *string, nargs int, what string) ([]string, *store.Store, error) {
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return nil, nil, err
+	}
+	if nargs >= 0 && len(pos) != nargs {
+		return nil, nil, usageErr("want %s", what)
+	}
+	st, err := openStore(ctx, *db)
+	if err != nil {
+		return nil, nil, err
+	}
+	return pos, st, nil
+}

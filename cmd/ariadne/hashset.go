@@ -29,10 +29,7 @@ func runHashSet(args []string, stdout, stderr io.Writer) error {
 	case "list":
 		fs := newFlags("hashset list", "[--db DB]", stderr)
 		db := dbFlag(fs)
-		if _, err := parseFlags(fs, args); err != nil {
-			return err
-		}
-		st, err := openStore(ctx, *db)
+		_, st, err := parseOpen(ctx, fs, args, db, -1, "")
 		if err != nil {
 			return err
 		}
@@ -50,14 +47,7 @@ func runHashSet(args []string, stdout, stderr io.Writer) error {
 	case "show":
 		fs := newFlags("hashset show", "NAME [--db DB]", stderr)
 		db := dbFlag(fs)
-		pos, err := parseFlags(fs, args)
-		if err != nil {
-			return err
-		}
-		if len(pos) != 1 {
-			return usageErr("want one NAME")
-		}
-		st, err := openStore(ctx, *db)
+		pos, st, err := parseOpen(ctx, fs, args, db, 1, "one NAME")
 		if err != nil {
 			return err
 		}
@@ -72,14 +62,7 @@ func runHashSet(args []string, stdout, stderr io.Writer) error {
 		db := dbFlag(fs)
 		format := fs.String("format", "vics", "vics (VICS JSON 2.0), csv, or list:KIND")
 		out := fs.String("o", "", "output file (default: standard output)")
-		pos, err := parseFlags(fs, args)
-		if err != nil {
-			return err
-		}
-		if len(pos) != 1 {
-			return usageErr("want one NAME")
-		}
-		st, err := openStore(ctx, *db)
+		pos, st, err := parseOpen(ctx, fs, args, db, 1, "one NAME")
 		if err != nil {
 			return err
 		}

@@ -244,50 +244,11 @@ func (w *EntryWriter) flush() error {
 		seen[e.Key] = len(batch)
 		batch = append(batch, e)
 	}
+	write := w.sqliteFlush
 	if w.s.engine == Postgres {
-		if err := w.pgFlush(batch); err != nil {
-			if !w.atomic {
-				w.Rollback()
-			}
-			return fmt.Errorf("write entries: %w", err)
-		}
-		w.Written += int64(len(batch))
-		w.txEntries += len(batch)
-		w.pending = w.pending[:0]
-		if !w.atomic && w.txEntries >= commitEvery {
-			return w.commitTx()
-		}
-		return nil
+		write = w.pgFlush
 	}
-	args := make([]any, 0, len(batch)*len(entryColumns))
-	for i := range batch {
-		args = append(args, batch[i].args(w.set)...)
-	}
-	exec := func(tx *sql.Tx) error {
-		if len(batch) != entryBatch {
-			_, err := tx.ExecContext(w.ctx, w.s.upsertSQL(len(batch)), args...)
-			return err
-		}
-		// A full batch's statement is long (thousands of placeholders):
-		// parse it once per transaction, not once per batch.
-		if w.stmt == nil {
-			stmt, err := tx.PrepareContext(w.ctx, w.fullSQL)
-			if err != nil {
-				return err
-			}
-			w.stmt = stmt
-		}
-		_, err := w.stmt.ExecContext(w.ctx, args...)
-		return err
-	}
-	if w.tx == nil {
-		tx, err := w.s.db.BeginTx(w.ctx, nil)
-		if err != nil {
-			return fmt.Errorf("write entries: %w", err)
-		}
-		w.tx = tx
-	}
-	if err := exec(w.tx); err != nil {
+	if err := write(batch); err != nil {
 		if !w.atomic {
 			w.Rollback()
 		}
@@ -300,6 +261,37 @@ func (w *EntryWriter) flush() error {
 		return w.commitTx()
 	}
 	return nil
+}
+
+// sqliteFlush writes a batch (keys already unique) with a multi-row
+// upsert in the open transaction.
+func (w *EntryWriter) sqliteFlush(batch []Entry) error {
+	if w.tx == nil {
+		tx, err := w.s.db.BeginTx(w.ctx, nil)
+		if err != nil {
+			return err
+		}
+		w.tx = tx
+	}
+	args := make([]any, 0, len(batch)*len(entryColumns))
+	for i := range batch {
+		args = append(args, batch[i].args(w.set)...)
+	}
+	if len(batch) != entryBatch {
+		_, err := w.tx.ExecContext(w.ctx, w.s.upsertSQL(len(batch)), args...)
+		return err
+	}
+	// A full batch's statement is long (thousands of placeholders):
+	// parse it once per transaction, not once per batch.
+	if w.stmt == nil {
+		stmt, err := w.tx.PrepareContext(w.ctx, w.fullSQL)
+		if err != nil {
+			return err
+		}
+		w.stmt = stmt
+	}
+	_, err := w.stmt.ExecContext(w.ctx, args...)
+	return err
 }
 
 func (w *EntryWriter) commitTx() error {
