@@ -143,6 +143,8 @@ func benchIndex(args []string, stdout, stderr io.Writer) error {
 	}
 
 	results := make([][]index.Match, len(queries))
+	var stats index.SearchStats
+	var statsMu sync.Mutex
 	wall, cpu, _ := measure(func() error {
 		if *batch {
 			results = ix.SearchBatch(queries, *radius)
@@ -157,6 +159,12 @@ func benchIndex(args []string, stdout, stderr io.Writer) error {
 				for i := j; i < len(queries); i += max(*jobs, 1) {
 					results[i] = s.Search(nil, queries[i], *radius)
 				}
+				st := s.Stats()
+				statsMu.Lock()
+				stats.Probes += st.Probes
+				stats.Verified += st.Verified
+				stats.Scanned += st.Scanned
+				statsMu.Unlock()
 			}()
 		}
 		wg.Wait()
@@ -173,6 +181,11 @@ func benchIndex(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "queries: %.3f s wall, %.3f s CPU: %.0f queries/s, %.0f queries/CPU-s\n",
 		wall.Seconds(), cpu.Seconds(), float64(len(queries))/wall.Seconds(), float64(len(queries))/cpu.Seconds())
 	fmt.Fprintf(stdout, "pairs: %d, checksum: %016x\n", pairs, sum)
+	if !*batch {
+		nq := float64(max(len(queries), 1))
+		fmt.Fprintf(stdout, "per query: %.0f directory probes, %.0f candidates verified, %.0f hashes scanned\n",
+			float64(stats.Probes)/nq, float64(stats.Verified)/nq, float64(stats.Scanned)/nq)
+	}
 	fmt.Fprintf(stdout, "resident now: %.1f MiB; peak: %.1f MiB (after reading the text files: %.1f MiB)\n",
 		float64(currentRSS())/(1<<20), float64(peakRSS())/(1<<20), float64(rssLoaded)/(1<<20))
 	return nil

@@ -236,6 +236,17 @@ type Searcher struct {
 	sc scratch
 }
 
+// SearchStats counts a Searcher's work: directory probes, candidate
+// hashes verified, and hashes read by linear scans.
+type SearchStats struct {
+	Probes, Verified, Scanned int64
+}
+
+// Stats reports the work of every search made with s so far.
+func (s *Searcher) Stats() SearchStats {
+	return SearchStats{s.sc.probes, s.sc.verified, s.sc.scanned}
+}
+
 // Searcher returns a Searcher; use one per goroutine.
 func (ix *Index) Searcher() *Searcher { return &Searcher{ix: ix} }
 

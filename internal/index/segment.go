@@ -174,6 +174,9 @@ type scratch struct {
 	keys       []uint32
 	bounds     [][2]uint32
 	candidates []uint32
+
+	// Work done so far, for the bench command's per-query figures.
+	probes, verified, scanned int64
 }
 
 // search appends to dst every live entry within distance r of q.
@@ -190,6 +193,7 @@ func (s *segment) search(dst []Match, q *Hash, r int, sc *scratch) []Match {
 	t := thresholds(s.m, r, sc.t[:0])
 	sc.t = t
 	if s.useScan(t) {
+		sc.scanned += int64(s.len())
 		return s.scan(dst, q, r)
 	}
 	q0, q1, q2, q3 := q[0], q[1], q[2], q[3]
@@ -217,6 +221,8 @@ func (s *segment) search(dst []Match, q *Hash, r int, sc *scratch) []Match {
 			}
 		}
 		sc.candidates = cands
+		sc.probes += int64(len(keys))
+		sc.verified += int64(len(cands))
 		for _, p := range cands {
 			x := &hashes[p]
 			d := bits.OnesCount64(x[0]^q0) + bits.OnesCount64(x[1]^q1) +
