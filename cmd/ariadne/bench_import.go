@@ -35,6 +35,7 @@ func benchImport(args []string, stdout, stderr io.Writer) error {
 	db := fs.String("db", "", "store to import into (default: a new SQLite file in a temporary folder)")
 	lookups := fs.Int("lookups", 10_000, "exact lookups in one batch after the import (half of them present)")
 	cpuProfile := fs.String("cpuprofile", "", "write a Go CPU profile of the import to this file")
+	bulk := fs.Bool("bulk", true, "import as hashset import --bulk does")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -80,11 +81,9 @@ func benchImport(args []string, stdout, stderr io.Writer) error {
 	}
 	var rep hashsets.Report
 	wall, cpu, err := measure(func() error {
-		return st.BulkLoad(ctx, func() error {
-			var err error
-			rep, err = hashsets.Import(ctx, st, csvPath, hashsets.ImportOptions{Set: store.HashSet{Name: "bench", Kind: store.KnownBad}, Format: hashsets.FormatCSV})
-			return err
-		})
+		var err error
+		rep, err = hashsets.Import(ctx, st, csvPath, hashsets.ImportOptions{Set: store.HashSet{Name: "bench", Kind: store.KnownBad}, Format: hashsets.FormatCSV, Bulk: *bulk})
+		return err
 	})
 	if err != nil {
 		return err

@@ -98,7 +98,7 @@ func hashSetImport(ctx context.Context, args []string, stdout, stderr io.Writer)
 	fs.IntVar(&o.Set.Radius, "radius", 31, "default PDQ match radius for this set")
 	hash := fs.String("hash", "", "kind of the hashes in a plain list of 64-digit hashes: sha256 or pdq")
 	fs.BoolVar(&o.Atomic, "atomic", false, "keep nothing unless every record is valid")
-	bulk := fs.Bool("bulk", false, "drop the exact-lookup indexes during the import and rebuild them after (faster for a large import into a store that holds few entries)")
+	fs.BoolVar(&o.Bulk, "bulk", false, "drop the entry indexes during the import and build them after (much faster for a large import; lookups are slow meanwhile)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -120,17 +120,7 @@ func hashSetImport(ctx context.Context, args []string, stdout, stderr io.Writer)
 		fmt.Fprintf(stderr, "%s:%d: rejected: %s\n", pos[0], r.Line, r.Reason)
 	}
 	start := time.Now()
-	var rep hashsets.Report
-	imp := func() error {
-		var err error
-		rep, err = hashsets.Import(ctx, st, pos[0], o)
-		return err
-	}
-	if *bulk {
-		err = st.BulkLoad(ctx, imp)
-	} else {
-		err = imp()
-	}
+	rep, err := hashsets.Import(ctx, st, pos[0], o)
 	for _, w := range rep.Warnings {
 		slog.Warn(w, "file", pos[0])
 	}

@@ -27,6 +27,7 @@ type ImportOptions struct {
 	Format string        // FormatAuto (default) or a named format
 	Hash   HashKind      // for plain lists of 64-digit hashes
 	Atomic bool          // keep nothing unless every record is valid
+	Bulk   bool          // drop and rebuild the entry indexes (store.WriterOptions.Bulk)
 	Reject func(Rejection)
 }
 
@@ -72,7 +73,7 @@ func Import(ctx context.Context, st *store.Store, path string, opts ImportOption
 	if err != nil {
 		return rep, err
 	}
-	w, err := st.NewEntryWriter(ctx, hs.ID, opts.Atomic)
+	w, err := st.NewEntryWriter(ctx, hs.ID, store.WriterOptions{Atomic: opts.Atomic, Bulk: opts.Bulk})
 	if err != nil {
 		return rep, err
 	}

@@ -61,29 +61,40 @@ func (w *EntryWriter) pgBegin() error {
 	return nil
 }
 
-// pgFlush writes a batch (keys already unique) through the stage.
+// pgFlush writes a batch (keys already unique) through the stage, or,
+// appending into an empty set, straight into the table.
 func (w *EntryWriter) pgFlush(batch []Entry) error {
 	if err := w.pgBegin(); err != nil {
 		return err
+	}
+	table, cols := pgStage, append([]string{"seq"}, entryColumns...)
+	if w.appendOnly {
+		table, cols = "hashset_entry", entryColumns
 	}
 	err := w.pg.conn.Raw(func(dc any) error {
 		c := dc.(*stdlib.Conn).Conn()
 		rows := make([][]any, len(batch))
 		for i := range batch {
-			rows[i] = append([]any{int64(i)}, batch[i].args(w.set)...)
+			rows[i] = batch[i].args(w.set)
+			if !w.appendOnly {
+				rows[i] = append([]any{int64(i)}, rows[i]...)
+			}
 		}
-		_, err := c.CopyFrom(w.ctx, pgx.Identifier{pgStage}, append([]string{"seq"}, entryColumns...), pgx.CopyFromRows(rows))
+		_, err := c.CopyFrom(w.ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
 		return err
 	})
 	if err != nil {
 		return fmt.Errorf("copy: %w", err)
 	}
+	if w.appendOnly {
+		return nil
+	}
 	var set []string
 	for _, c := range entryColumns[2:] {
 		set = append(set, c+" = excluded."+c)
 	}
-	cols := strings.Join(entryColumns, ", ")
-	q := `INSERT INTO hashset_entry (` + cols + `) SELECT ` + cols + ` FROM ` + pgStage + ` ORDER BY seq
+	list := strings.Join(entryColumns, ", ")
+	q := `INSERT INTO hashset_entry (` + list + `) SELECT ` + list + ` FROM ` + pgStage + ` ORDER BY seq
 		ON CONFLICT (hashset_id, entry_key) DO UPDATE SET ` + strings.Join(set, ", ")
 	if _, err := w.pg.conn.ExecContext(w.ctx, q); err != nil {
 		return err

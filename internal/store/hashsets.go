@@ -158,17 +158,21 @@ func (e *Entry) args(hashSetID int64) []any {
 // interrupted import keeps whole transactions and a re-run completes it
 // (upserts are idempotent).
 type EntryWriter struct {
-	s         *Store
-	ctx       context.Context
-	set       int64
-	atomic    bool
-	tx        *sql.Tx
-	txEntries int
-	pending   []Entry
-	fullSQL   string    // the statement for a full batch, built once
-	stmt      *sql.Stmt // fullSQL prepared in the open transaction
-	pg        pgWriter  // the PostgreSQL COPY path (copy_postgres.go)
-	Written   int64
+	s      *Store
+	ctx    context.Context
+	set    int64
+	atomic bool
+	bulk   bool // entry indexes dropped until Commit or Rollback
+	// appendOnly: a bulk import into an empty set, with no key index to
+	// upsert against; repeated keys are resolved when it is rebuilt.
+	appendOnly bool
+	tx         *sql.Tx
+	txEntries  int
+	pending    []Entry
+	fullSQL    string    // the statement for a full batch, built once
+	stmt       *sql.Stmt // fullSQL prepared in the open transaction
+	pg         pgWriter  // the PostgreSQL COPY path (copy_postgres.go)
+	Written    int64
 }
 
 const (
@@ -180,13 +184,35 @@ const (
 	commitEvery = 100_000
 )
 
+// WriterOptions tune an EntryWriter.
+type WriterOptions struct {
+	// Atomic keeps nothing unless Commit is reached.
+	Atomic bool
+	// Bulk drops the entry indexes for the import and builds them again
+	// at Commit (or Rollback): for an import that is large next to what
+	// the store holds. Into an empty set, rows are appended without the
+	// key index at all. Exact lookups are slow meanwhile.
+	Bulk bool
+}
+
 // NewEntryWriter starts writing entries of a hash set.
-func (s *Store) NewEntryWriter(ctx context.Context, hashSetID int64, atomic bool) (*EntryWriter, error) {
-	w := &EntryWriter{s: s, ctx: ctx, set: hashSetID, atomic: atomic, fullSQL: s.upsertSQL(entryBatch)}
+func (s *Store) NewEntryWriter(ctx context.Context, hashSetID int64, opts WriterOptions) (*EntryWriter, error) {
+	w := &EntryWriter{s: s, ctx: ctx, set: hashSetID, atomic: opts.Atomic, bulk: opts.Bulk}
+	if opts.Bulk {
+		var n int64
+		if err := s.db.QueryRowContext(ctx, s.rebind(`SELECT COUNT(*) FROM hashset_entry WHERE hashset_id = ?`), hashSetID).Scan(&n); err != nil {
+			return nil, err
+		}
+		w.appendOnly = n == 0
+		if err := s.dropEntryIndexes(ctx, w.appendOnly); err != nil {
+			return nil, err
+		}
+	}
+	w.fullSQL = s.insertSQL(entryBatch, !w.appendOnly)
 	return w, nil
 }
 
-func (s *Store) upsertSQL(rows int) string {
+func (s *Store) insertSQL(rows int, upsert bool) string {
 	var b strings.Builder
 	b.WriteString("INSERT INTO hashset_entry (" + strings.Join(entryColumns, ", ") + ") VALUES ")
 	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(entryColumns)), ", ") + ")"
@@ -196,12 +222,14 @@ func (s *Store) upsertSQL(rows int) string {
 		}
 		b.WriteString(one)
 	}
-	b.WriteString(" ON CONFLICT (hashset_id, entry_key) DO UPDATE SET ")
-	for i, c := range entryColumns[2:] {
-		if i > 0 {
-			b.WriteString(", ")
+	if upsert {
+		b.WriteString(" ON CONFLICT (hashset_id, entry_key) DO UPDATE SET ")
+		for i, c := range entryColumns[2:] {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(c + " = excluded." + c)
 		}
-		b.WriteString(c + " = excluded." + c)
 	}
 	return s.rebind(b.String())
 }
@@ -278,7 +306,7 @@ func (w *EntryWriter) sqliteFlush(batch []Entry) error {
 		args = append(args, batch[i].args(w.set)...)
 	}
 	if len(batch) != entryBatch {
-		_, err := w.tx.ExecContext(w.ctx, w.s.upsertSQL(len(batch)), args...)
+		_, err := w.tx.ExecContext(w.ctx, w.s.insertSQL(len(batch), !w.appendOnly), args...)
 		return err
 	}
 	// A full batch's statement is long (thousands of placeholders):
@@ -322,6 +350,9 @@ func (w *EntryWriter) Commit() error {
 	if err != nil {
 		return err
 	}
+	if err := w.endBulk(); err != nil {
+		return err
+	}
 	_, err = w.s.db.ExecContext(w.ctx, w.s.rebind(`UPDATE hashset SET updated_at = ? WHERE id = ?`), now(), w.set)
 	return err
 }
@@ -337,6 +368,19 @@ func (w *EntryWriter) Rollback() {
 		w.tx = nil
 	}
 	w.pending = nil
+	w.endBulk()
+}
+
+// endBulk builds the indexes a bulk writer dropped.
+func (w *EntryWriter) endBulk() error {
+	if !w.bulk {
+		return nil
+	}
+	w.bulk = false
+	if err := w.s.restoreEntryIndexes(context.WithoutCancel(w.ctx)); err != nil {
+		return fmt.Errorf("after the import: %w", err)
+	}
+	return nil
 }
 
 func (w *EntryWriter) closeStmt() {
@@ -405,34 +449,56 @@ func (s *Store) Entries(ctx context.Context, hashSetID int64, fn func(Entry) err
 	return rows.Err()
 }
 
-// lookupIndexes are the hash-set entry indexes exact lookups use; a bulk
-// import drops them and builds them again at the end, which is several
-// times faster than updating them row by row.
-var lookupIndexes = []struct{ name, column string }{
-	{"hashset_entry_md5", "md5"}, {"hashset_entry_sha1", "sha1"}, {"hashset_entry_sha256", "sha256"},
+// entryIndexes are the hash-set entry indexes a bulk import drops and
+// builds again at the end, which is several times faster than updating
+// them row by row.
+var entryIndexes = []struct{ name, def string }{
+	{"hashset_entry_key", "UNIQUE INDEX hashset_entry_key ON hashset_entry (hashset_id, entry_key)"},
+	{"hashset_entry_md5", "INDEX hashset_entry_md5 ON hashset_entry (md5)"},
+	{"hashset_entry_sha1", "INDEX hashset_entry_sha1 ON hashset_entry (sha1)"},
+	{"hashset_entry_sha256", "INDEX hashset_entry_sha256 ON hashset_entry (sha256)"},
 }
 
-// BulkLoad runs fn, an import expected to add many entries, with the
-// lookup indexes dropped, and rebuilds them afterwards whatever fn
-// returns. Exact lookups are slow meanwhile, so it is for imports that are
-// large next to what the store holds.
-func (s *Store) BulkLoad(ctx context.Context, fn func() error) error {
-	for _, ix := range lookupIndexes {
+// dropEntryIndexes drops the lookup indexes, and the key index too when
+// withKey (an import into an empty set, which appends).
+func (s *Store) dropEntryIndexes(ctx context.Context, withKey bool) error {
+	for _, ix := range entryIndexes {
+		if ix.name == "hashset_entry_key" && !withKey {
+			continue
+		}
 		if _, err := s.db.ExecContext(ctx, `DROP INDEX IF EXISTS `+ix.name); err != nil {
-			return fmt.Errorf("bulk load: %w", err)
+			return fmt.Errorf("drop index %s: %w", ix.name, err)
 		}
 	}
-	ferr := fn()
-	for _, ix := range lookupIndexes {
-		if _, err := s.db.ExecContext(ctx, `CREATE INDEX IF NOT EXISTS `+ix.name+` ON hashset_entry (`+ix.column+`)`); err != nil {
-			return errors.Join(ferr, fmt.Errorf("bulk load: rebuild index %s: %w", ix.name, err))
+	return nil
+}
+
+// restoreEntryIndexes builds whichever entry indexes are missing: after a
+// bulk import, or when a store is opened after a bulk import was cut
+// short. An appending import may have left the same key twice in a set
+// (the file repeated it): the later row wins, as an upsert would have had
+// it, before the unique index is built.
+func (s *Store) restoreEntryIndexes(ctx context.Context) error {
+	for _, ix := range entryIndexes {
+		if _, err := s.db.ExecContext(ctx, `CREATE `+strings.Replace(ix.def, "INDEX ", "INDEX IF NOT EXISTS ", 1)); err != nil {
+			if ix.name != "hashset_entry_key" {
+				return fmt.Errorf("build index %s: %w", ix.name, err)
+			}
+			if _, derr := s.db.ExecContext(ctx, `DELETE FROM hashset_entry WHERE id IN (
+				SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY hashset_id, entry_key ORDER BY id DESC) AS n FROM hashset_entry) d
+				WHERE n > 1)`); derr != nil {
+				return fmt.Errorf("build index %s: %w; removing repeated keys: %w", ix.name, err, derr)
+			}
+			if _, err := s.db.ExecContext(ctx, `CREATE `+ix.def); err != nil {
+				return fmt.Errorf("build index %s: %w", ix.name, err)
+			}
 		}
 	}
 	// Fresh statistics, or the planner may scan the table for a lookup.
 	if _, err := s.db.ExecContext(ctx, `ANALYZE hashset_entry`); err != nil {
-		return errors.Join(ferr, fmt.Errorf("bulk load: analyze: %w", err))
+		return fmt.Errorf("analyze: %w", err)
 	}
-	return ferr
+	return nil
 }
 
 // EntryCount is the number of hash-set entries in the store.

@@ -124,9 +124,11 @@ CREATE TABLE hashset_entry (
 	comments TEXT,
 	date_updated TEXT,
 	extra TEXT,
-	tombstone {BOOL} NOT NULL DEFAULT FALSE,
-	UNIQUE (hashset_id, entry_key)
+	tombstone {BOOL} NOT NULL DEFAULT FALSE
 );
+-- An index, not a table constraint, so that a bulk import can drop it
+-- and build it once at the end (store.WriterOptions.Bulk).
+CREATE UNIQUE INDEX hashset_entry_key ON hashset_entry (hashset_id, entry_key);
 CREATE INDEX hashset_entry_md5 ON hashset_entry (md5);
 CREATE INDEX hashset_entry_sha1 ON hashset_entry (sha1);
 CREATE INDEX hashset_entry_sha256 ON hashset_entry (sha256);

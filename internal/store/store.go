@@ -67,6 +67,10 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		s.db.Close()
 		return nil, fmt.Errorf("open store %s: %w", redact(dsn), err)
 	}
+	if err := s.checkEntryIndexes(ctx); err != nil {
+		s.db.Close()
+		return nil, fmt.Errorf("open store %s: %w", redact(dsn), err)
+	}
 	return s, nil
 }
 
@@ -212,6 +216,31 @@ func now() string { return time.Now().UTC().Format(time.RFC3339Nano) }
 
 // ErrNotFound is returned when a named record does not exist.
 var ErrNotFound = errors.New("not found")
+
+// checkEntryIndexes rebuilds the entry indexes when a bulk import was cut
+// short and left them dropped.
+func (s *Store) checkEntryIndexes(ctx context.Context) error {
+	n, err := s.entryIndexCount(ctx)
+	if err != nil || n == len(entryIndexes) {
+		return err
+	}
+	return s.restoreEntryIndexes(ctx)
+}
+
+// entryIndexCount counts the entry indexes that exist.
+func (s *Store) entryIndexCount(ctx context.Context) (int, error) {
+	var names []string
+	for _, ix := range entryIndexes {
+		names = append(names, "'"+ix.name+"'")
+	}
+	q := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN (` + strings.Join(names, ", ") + `)`
+	if s.engine == Postgres {
+		q = `SELECT COUNT(*) FROM pg_indexes WHERE indexname IN (` + strings.Join(names, ", ") + `)`
+	}
+	var n int
+	err := s.db.QueryRowContext(ctx, q).Scan(&n)
+	return n, err
+}
 
 // SchemaVersion reports the applied schema version.
 func (s *Store) SchemaVersion(ctx context.Context) (int, error) {

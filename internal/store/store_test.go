@@ -145,7 +145,7 @@ func TestHashSetEntriesUpsertAndLookup(t *testing.T) {
 			{Key: "b", SHA1: "0000000000000000000000000000000000000002", Series: "S1", Size: ptr(int64(42))},
 			{Key: "c", SHA256: "0000000000000000000000000000000000000000000000000000000000000003"},
 		}
-		w, err := s.NewEntryWriter(ctx, hs.ID, false)
+		w, err := s.NewEntryWriter(ctx, hs.ID, WriterOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -158,7 +158,7 @@ func TestHashSetEntriesUpsertAndLookup(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Re-import with a change: updated, not duplicated.
-		w, _ = s.NewEntryWriter(ctx, hs.ID, false)
+		w, _ = s.NewEntryWriter(ctx, hs.ID, WriterOptions{})
 		entries[1].Series = "S2"
 		w.Write(entries[1])
 		w.Write(entries[1])
@@ -202,7 +202,7 @@ func TestAtomicWriterRollsBack(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		hs, _ := s.SaveHashSet(ctx, HashSet{Name: "atomic", Kind: KnownGood})
-		w, err := s.NewEntryWriter(ctx, hs.ID, true)
+		w, err := s.NewEntryWriter(ctx, hs.ID, WriterOptions{Atomic: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -213,6 +213,67 @@ func TestAtomicWriterRollsBack(t *testing.T) {
 		set, _ := s.HashSet(ctx, "atomic")
 		if set.Entries != 0 {
 			t.Errorf("%d entries after rollback", set.Entries)
+		}
+	})
+}
+
+func TestBulkWriter(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		hs, _ := s.SaveHashSet(ctx, HashSet{Name: "bulk"})
+		write := func(opts WriterOptions, entries ...Entry) {
+			t.Helper()
+			w, err := s.NewEntryWriter(ctx, hs.ID, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range entries {
+				if err := w.Write(e); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := w.Commit(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var many []Entry
+		for i := range 2000 {
+			many = append(many, Entry{Key: fmt.Sprint(i), MD5: fmt.Sprintf("%032x", i)})
+		}
+		// The file repeats key 5 far apart (different batches): the
+		// later row wins, as with an upsert.
+		many = append(many, Entry{Key: "5", MD5: fmt.Sprintf("%032x", 99999), Series: "later"})
+		write(WriterOptions{Bulk: true}, many...) // empty set: appended
+		var got []Entry
+		s.Entries(ctx, hs.ID, func(e Entry) error { got = append(got, e); return nil })
+		if len(got) != 2000 {
+			t.Fatalf("%d entries, want 2000", len(got))
+		}
+		hits, _ := s.LookupExact(ctx, []string{fmt.Sprintf("%032x", 99999), fmt.Sprintf("%032x", 5)})
+		if len(hits) != 1 || hits[0].Entry.Series != "later" {
+			t.Errorf("hits %+v", hits)
+		}
+		// A bulk re-import into the set it filled upserts.
+		write(WriterOptions{Bulk: true}, Entry{Key: "7", MD5: fmt.Sprintf("%032x", 7), Series: "updated"})
+		set, _ := s.HashSet(ctx, "bulk")
+		if set.Entries != 2000 {
+			t.Errorf("%d entries after a bulk re-import", set.Entries)
+		}
+		// A bulk import cut short leaves the indexes dropped: opening the
+		// store builds them again.
+		w, err := s.NewEntryWriter(ctx, hs.ID, WriterOptions{Bulk: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = w // abandoned without Commit or Rollback
+		if err := s.checkEntryIndexes(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.db.ExecContext(ctx, s.rebind(`INSERT INTO hashset_entry (hashset_id, entry_key) VALUES (?, '7')`), hs.ID); err == nil {
+			t.Error("the key index is missing after the store was checked")
+		}
+		if n, err := s.entryIndexCount(ctx); err != nil || n != len(entryIndexes) {
+			t.Errorf("%d entry indexes after the check (%v), want %d", n, err, len(entryIndexes))
 		}
 	})
 }
