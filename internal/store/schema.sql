@@ -129,9 +129,11 @@ CREATE TABLE hashset_entry (
 -- An index, not a table constraint, so that a bulk import can drop it
 -- and build it once at the end (store.WriterOptions.Bulk).
 CREATE UNIQUE INDEX hashset_entry_key ON hashset_entry (hashset_id, entry_key);
-CREATE INDEX hashset_entry_md5 ON hashset_entry (md5);
-CREATE INDEX hashset_entry_sha1 ON hashset_entry (sha1);
-CREATE INDEX hashset_entry_sha256 ON hashset_entry (sha256);
+-- Partial: many sets carry only some kinds of hash, and NULLs need no
+-- index entries (a lookup's IN (...) implies IS NOT NULL).
+CREATE INDEX hashset_entry_md5 ON hashset_entry (md5) WHERE md5 IS NOT NULL;
+CREATE INDEX hashset_entry_sha1 ON hashset_entry (sha1) WHERE sha1 IS NOT NULL;
+CREATE INDEX hashset_entry_sha256 ON hashset_entry (sha256) WHERE sha256 IS NOT NULL;
 
 CREATE TABLE matches (
 	id {ID},

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -276,4 +277,14 @@ func TestBulkWriter(t *testing.T) {
 			t.Errorf("%d entry indexes after the check (%v), want %d", n, err, len(entryIndexes))
 		}
 	})
+}
+
+// entryIndexes must say what schema.sql says: a bulk import rebuilds
+// the indexes from it.
+func TestEntryIndexesMatchSchema(t *testing.T) {
+	for _, ix := range entryIndexes {
+		if !strings.Contains(schemaSQL, "CREATE "+ix.def+";") {
+			t.Errorf("schema.sql does not define %q", ix.def)
+		}
+	}
 }
