@@ -169,10 +169,11 @@ type EntryWriter struct {
 	tx         *sql.Tx
 	txEntries  int
 	pending    []Entry
-	fullSQL    string    // the statement for a full batch, built once
-	stmt       *sql.Stmt // fullSQL prepared in the open transaction
-	pg         pgWriter  // the PostgreSQL COPY path (copy_postgres.go)
-	Written    int64
+	// stmts holds full-batch statements prepared in the open
+	// transaction, by the set of columns they bind.
+	stmts   map[uint32]*sql.Stmt
+	pg      pgWriter // the PostgreSQL COPY path (copy_postgres.go)
+	Written int64
 }
 
 const (
@@ -208,14 +209,27 @@ func (s *Store) NewEntryWriter(ctx context.Context, hashSetID int64, opts Writer
 			return nil, err
 		}
 	}
-	w.fullSQL = s.insertSQL(entryBatch, !w.appendOnly)
 	return w, nil
 }
 
-func (s *Store) insertSQL(rows int, upsert bool) string {
+// insertSQL is a multi-row INSERT (an upsert unless appending) of the
+// entry columns in mask (bit i: entryColumns[i]); an upsert sets the
+// other columns to NULL, since a re-imported record replaces the old one.
+func (s *Store) insertSQL(rows int, mask uint32, upsert bool) string {
+	var cols, set []string
+	for i, c := range entryColumns {
+		if mask&(1<<i) != 0 {
+			cols = append(cols, c)
+			if i >= 2 {
+				set = append(set, c+" = excluded."+c)
+			}
+		} else if i >= 2 {
+			set = append(set, c+" = NULL")
+		}
+	}
 	var b strings.Builder
-	b.WriteString("INSERT INTO hashset_entry (" + strings.Join(entryColumns, ", ") + ") VALUES ")
-	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(entryColumns)), ", ") + ")"
+	b.WriteString("INSERT INTO hashset_entry (" + strings.Join(cols, ", ") + ") VALUES ")
+	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
 	for i := range rows {
 		if i > 0 {
 			b.WriteString(", ")
@@ -223,13 +237,7 @@ func (s *Store) insertSQL(rows int, upsert bool) string {
 		b.WriteString(one)
 	}
 	if upsert {
-		b.WriteString(" ON CONFLICT (hashset_id, entry_key) DO UPDATE SET ")
-		for i, c := range entryColumns[2:] {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString(c + " = excluded." + c)
-		}
+		b.WriteString(" ON CONFLICT (hashset_id, entry_key) DO UPDATE SET " + strings.Join(set, ", "))
 	}
 	return s.rebind(b.String())
 }
@@ -301,24 +309,45 @@ func (w *EntryWriter) sqliteFlush(batch []Entry) error {
 		}
 		w.tx = tx
 	}
-	args := make([]any, 0, len(batch)*len(entryColumns))
+	// Only the columns some entry of the batch fills are bound: hash
+	// lists and NSRL fill a few of the 22, and binding the NULLs was a
+	// good part of an import's time.
+	rows := make([][]any, len(batch))
+	var mask uint32
 	for i := range batch {
-		args = append(args, batch[i].args(w.set)...)
+		rows[i] = batch[i].args(w.set)
+		for c, v := range rows[i] {
+			if v != nil {
+				mask |= 1 << c
+			}
+		}
+	}
+	args := make([]any, 0, len(batch)*len(entryColumns))
+	for _, r := range rows {
+		for c, v := range r {
+			if mask&(1<<c) != 0 {
+				args = append(args, v)
+			}
+		}
 	}
 	if len(batch) != entryBatch {
-		_, err := w.tx.ExecContext(w.ctx, w.s.insertSQL(len(batch), !w.appendOnly), args...)
+		_, err := w.tx.ExecContext(w.ctx, w.s.insertSQL(len(batch), mask, !w.appendOnly), args...)
 		return err
 	}
 	// A full batch's statement is long (thousands of placeholders):
-	// parse it once per transaction, not once per batch.
-	if w.stmt == nil {
-		stmt, err := w.tx.PrepareContext(w.ctx, w.fullSQL)
-		if err != nil {
+	// parse it once per transaction and column set, not once per batch.
+	stmt := w.stmts[mask]
+	if stmt == nil {
+		var err error
+		if stmt, err = w.tx.PrepareContext(w.ctx, w.s.insertSQL(entryBatch, mask, !w.appendOnly)); err != nil {
 			return err
 		}
-		w.stmt = stmt
+		if w.stmts == nil {
+			w.stmts = map[uint32]*sql.Stmt{}
+		}
+		w.stmts[mask] = stmt
 	}
-	_, err := w.stmt.ExecContext(w.ctx, args...)
+	_, err := stmt.ExecContext(w.ctx, args...)
 	return err
 }
 
@@ -384,10 +413,10 @@ func (w *EntryWriter) endBulk() error {
 }
 
 func (w *EntryWriter) closeStmt() {
-	if w.stmt != nil {
-		w.stmt.Close()
-		w.stmt = nil
+	for _, st := range w.stmts {
+		st.Close()
 	}
+	w.stmts = nil
 }
 
 // entryColumnsOf lists the columns scanEntry reads, of table alias a.

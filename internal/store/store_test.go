@@ -177,6 +177,18 @@ func TestHashSetEntriesUpsertAndLookup(t *testing.T) {
 		if got[0].VictimIdentified == nil || *got[0].VictimIdentified || got[1].VictimIdentified != nil {
 			t.Error("false must stay distinct from unknown")
 		}
+		// A re-imported record replaces the old one: fields it lacks are
+		// cleared, not kept.
+		w, _ = s.NewEntryWriter(ctx, hs.ID, WriterOptions{})
+		w.Write(Entry{Key: "a", MD5: entries[0].MD5})
+		if err := w.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		got = got[:0]
+		s.Entries(ctx, hs.ID, func(e Entry) error { got = append(got, e); return nil })
+		if got[0].Category != nil || got[0].VictimIdentified != nil || got[0].MD5 != entries[0].MD5 {
+			t.Errorf("after replacing entry a: %+v", got[0])
+		}
 		hits, err := s.LookupExact(ctx, []string{entries[0].MD5, entries[1].SHA1, entries[2].SHA256, "ffffffffffffffffffffffffffffffff"})
 		if err != nil {
 			t.Fatal(err)
