@@ -66,13 +66,9 @@ func TestSaveOpenEmpty(t *testing.T) {
 func TestOpenCorrupt(t *testing.T) {
 	rng := rand.New(rand.NewPCG(8, 8))
 	es := dataset(rng, 500)
-	hashes, ids := make([]Hash, len(es)), make([]uint64, len(es))
-	for i, e := range es {
-		hashes[i], ids[i] = e.h, e.id
-	}
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.idx")
-	if err := Build(hashes, ids).Save(good); err != nil {
+	if err := buildFrom(es).Save(good); err != nil {
 		t.Fatal(err)
 	}
 	data, err := os.ReadFile(good)

@@ -23,6 +23,15 @@ type entry struct {
 	id uint64
 }
 
+// buildFrom bulk-builds an index of the entries.
+func buildFrom(es []entry) *Index {
+	hashes, ids := make([]Hash, len(es)), make([]uint64, len(es))
+	for i, e := range es {
+		hashes[i], ids[i] = e.h, e.id
+	}
+	return Build(hashes, ids)
+}
+
 func bruteForce(entries []entry, q Hash, r int) []Match {
 	var out []Match
 	for _, e := range entries {
@@ -77,11 +86,7 @@ func TestSearchMatchesBruteForce(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	for _, n := range []int{0, 1, 100, 5000, 40000} {
 		es := dataset(rng, n)
-		hashes, ids := make([]Hash, n), make([]uint64, n)
-		for i, e := range es {
-			hashes[i], ids[i] = e.h, e.id
-		}
-		ix := Build(hashes, ids)
+		ix := buildFrom(es)
 		s := ix.Searcher()
 		qs := queries(rng, es, 60)
 		for r := 0; r <= 64; r++ {
@@ -99,11 +104,7 @@ func TestSearchMatchesBruteForce(t *testing.T) {
 func TestPlantedNearDuplicates(t *testing.T) {
 	rng := rand.New(rand.NewPCG(2, 2))
 	es := dataset(rng, 20000)
-	hashes, ids := make([]Hash, len(es)), make([]uint64, len(es))
-	for i, e := range es {
-		hashes[i], ids[i] = e.h, e.id
-	}
-	ix := Build(hashes, ids)
+	ix := buildFrom(es)
 	for k := 0; k <= 31; k++ {
 		target := es[rng.IntN(len(es))]
 		q := flip(rng, target.h, k)
@@ -194,11 +195,7 @@ func TestEmptyIndex(t *testing.T) {
 func TestSearchAnyDihedral(t *testing.T) {
 	rng := rand.New(rand.NewPCG(4, 4))
 	es := dataset(rng, 1000)
-	hashes, ids := make([]Hash, len(es)), make([]uint64, len(es))
-	for i, e := range es {
-		hashes[i], ids[i] = e.h, e.id
-	}
-	ix := Build(hashes, ids)
+	ix := buildFrom(es)
 	// Eight query hashes, two of them near the same entry at different
 	// distances: that entry is reported once, at the smaller distance.
 	qs := make([]Hash, 8)
