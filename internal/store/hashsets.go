@@ -525,6 +525,12 @@ func (s *Store) restoreEntryIndexes(ctx context.Context) error {
 		}
 	}
 	// Fresh statistics, or the planner may scan the table for a lookup.
+	// Sampled statistics are enough to choose these indexes.
+	if s.engine == SQLite {
+		if _, err := s.db.ExecContext(ctx, `PRAGMA analysis_limit = 1000`); err != nil {
+			return fmt.Errorf("analyze: %w", err)
+		}
+	}
 	if _, err := s.db.ExecContext(ctx, `ANALYZE hashset_entry`); err != nil {
 		return fmt.Errorf("analyze: %w", err)
 	}
