@@ -54,6 +54,9 @@ func sampleTree(t *testing.T) string {
 	if err := syscall.Mkfifo(filepath.Join(dir, "pipe"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	if err := os.Symlink("photos", filepath.Join(dir, "zlink")); err != nil {
+		t.Fatal(err)
+	}
 	return dir
 }
 
@@ -80,12 +83,12 @@ func TestRunMixedTree(t *testing.T) {
 		byName[rel] = r
 		order = append(order, rel)
 	}
-	wantOrder := "a b.png,empty,notes.txt,photos/broken.jpg,photos/scene.jpg,photos/scene.txt,pipe"
+	wantOrder := "a b.png,empty,notes.txt,photos/broken.jpg,photos/scene.jpg,photos/scene.txt,pipe,zlink"
 	if strings.Join(order, ",") != wantOrder {
 		t.Fatalf("order %v, want %s", order, wantOrder)
 	}
 	for name, r := range byName {
-		if name == "pipe" {
+		if name == "pipe" || name == "zlink" {
 			continue
 		}
 		data, err := os.ReadFile(filepath.Join(root, name))
@@ -113,8 +116,11 @@ func TestRunMixedTree(t *testing.T) {
 	if r := byName["empty"]; r.Error != "" || r.SHA256 != "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" {
 		t.Errorf("empty: %+v", r)
 	}
-	if r := byName["pipe"]; !strings.Contains(r.Error, "not a regular file") {
+	if r := byName["pipe"]; !strings.Contains(r.Error, "not a regular file (named pipe)") {
 		t.Errorf("pipe: %+v", r)
+	}
+	if r := byName["zlink"]; r.Error != `symbolic link to "photos", not followed` {
+		t.Errorf("link: %+v", r)
 	}
 }
 

@@ -3,6 +3,8 @@ package hasher
 import (
 	"context"
 	"fmt"
+	"io/fs"
+	"os"
 	"runtime"
 
 	"golang.org/x/sync/errgroup"
@@ -96,12 +98,27 @@ func Run(ctx context.Context, roots []string, jobs int, opts Options, emit func(
 	return g.Wait()
 }
 
+func describeMode(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "named pipe"
+	case m&fs.ModeSocket != 0:
+		return "socket"
+	case m&fs.ModeDevice != 0:
+		return "device"
+	}
+	return m.Type().String()
+}
+
 func hashEntry(h *Hasher, e walk.Entry) Result {
 	switch {
 	case e.Err != nil:
 		return Result{Path: e.Path, Error: e.Err.Error()}
+	case e.Info.Mode()&fs.ModeSymlink != 0:
+		target, _ := os.Readlink(e.Path)
+		return Result{Path: e.Path, Error: fmt.Sprintf("symbolic link to %q, not followed", target)}
 	case !e.IsRegular():
-		return Result{Path: e.Path, Error: fmt.Sprintf("not a regular file (%s), not followed", e.Info.Mode().Type())}
+		return Result{Path: e.Path, Error: fmt.Sprintf("not a regular file (%s)", describeMode(e.Info.Mode()))}
 	}
 	return h.HashFile(e.Path)
 }
