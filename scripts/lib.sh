@@ -17,13 +17,20 @@ need_pkg() {
 	[ -e "$path" ]
 }
 
-# go_tags prints the build tags to use: libjpeg when libjpeg-turbo's
-# headers are there (or can be installed) and cgo works.
+# go_tags prints the build tags to use (comma-separated): with a C
+# compiler, sqlite_cgo (the C SQLite, about 1.4x faster on big imports)
+# and, when libjpeg-turbo's headers are there or can be installed,
+# libjpeg (the fast JPEG path).
 go_tags() {
-	if need_pkg /usr/include/jpeglib.h libjpeg62-turbo-dev && command -v gcc >/dev/null 2>&1; then
-		echo libjpeg
+	if ! command -v gcc >/dev/null 2>&1; then
+		echo "no C compiler: building pure Go (slower JPEG decoding and SQLite imports)" >&2
+		return
+	fi
+	if need_pkg /usr/include/jpeglib.h libjpeg62-turbo-dev; then
+		echo "libjpeg,sqlite_cgo"
 	else
 		echo "libjpeg-turbo headers not available: building with Go's JPEG decoder (slower, hashes within a few bits of the reference)" >&2
+		echo "sqlite_cgo"
 	fi
 }
 

@@ -204,11 +204,6 @@ func TestReadCSV(t *testing.T) {
 func TestReadNSRL(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "rds.db")
 	// A tiny RDS v3-shaped database made with the store's own driver.
-	s, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "x.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Close()
 	db := openSQLite(t, path)
 	for _, q := range []string{
 		`CREATE TABLE FILE (sha256 TEXT, sha1 TEXT, md5 TEXT, crc32 TEXT, file_name TEXT, file_size INTEGER, package_id INTEGER)`,

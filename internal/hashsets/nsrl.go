@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"net/url"
 	"strings"
 
 	"github.com/ariadne-vid/ariadne/internal/store"
@@ -15,7 +14,7 @@ import (
 // of the same content under several names are one entry, keyed by hash.
 func ReadNSRL(ctx context.Context, path string, sink Sink) (Report, error) {
 	var rep Report
-	db, err := sql.Open("sqlite", "file:"+url.PathEscape(path)+"?mode=ro&_pragma=query_only(1)")
+	db, err := store.OpenSQLiteFile(path, false)
 	if err != nil {
 		return rep, fmt.Errorf("NSRL %s: %w", path, err)
 	}

@@ -3,11 +3,13 @@ package hashsets
 import (
 	"database/sql"
 	"testing"
+
+	"github.com/ariadne-vid/ariadne/internal/store"
 )
 
 func openSQLite(t *testing.T, path string) *sql.DB {
 	t.Helper()
-	db, err := sql.Open("sqlite", path)
+	db, err := store.OpenSQLiteFile(path, true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,6 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
-	_ "modernc.org/sqlite"             // registers "sqlite"
 )
 
 // Engine names a database engine.
@@ -51,10 +50,15 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		// A large page cache: hash-set indexes take random inserts, and
 		// with SQLite's default 2 MiB cache an import of millions of
 		// entries spends its time re-reading index pages.
-		s.db, err = sql.Open("sqlite", "file:"+dsn+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-262144)")
-		// One connection: SQLite has one writer anyway, and this keeps
-		// transactions from waiting on each other inside the process.
-		s.db.SetMaxOpenConns(1)
+		s.db, err = openSQLite(dsn, false, "journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(ON)", "synchronous(NORMAL)", "cache_size(-262144)")
+		if err == nil {
+			// One connection: SQLite has one writer anyway, and this
+			// keeps transactions from waiting on each other inside the
+			// process (and the pragmas hold for its whole life).
+			s.db.SetMaxOpenConns(1)
+			s.db.SetConnMaxLifetime(0)
+			s.db.SetMaxIdleConns(1)
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", redact(dsn), err)
@@ -77,6 +81,15 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 // redact hides a password in a URL.
 func redact(dsn string) string {
 	return regexp.MustCompile(`://([^:/@]+):[^@]*@`).ReplaceAllString(dsn, "://$1:***@")
+}
+
+// OpenSQLiteFile opens another SQLite database (an NSRL RDS, say) with
+// the store's driver, read-only unless writable.
+func OpenSQLiteFile(path string, writable bool) (*sql.DB, error) {
+	if writable {
+		return openSQLite(path, false)
+	}
+	return openSQLite(path, true, "query_only(1)")
 }
 
 // Close closes the store.
