@@ -4,18 +4,20 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"text/tabwriter"
 
+	"github.com/ariadne-vid/ariadne/internal/hashsets"
 	"github.com/ariadne-vid/ariadne/internal/store"
 )
 
 func init() {
-	register(command{name: "case", summary: "manage cases: case create|list|show", run: runCase})
+	register(command{name: "case", summary: "manage cases: case create|list|show|export", run: runCase})
 }
 
 func runCase(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usageErr("case create|list|show")
+		return usageErr("case create|list|show|export")
 	}
 	ctx := context.Background()
 	sub, args := args[0], args[1:]
@@ -75,6 +77,36 @@ func runCase(args []string, stdout, stderr io.Writer) error {
 			store.Case
 			Exhibits []store.Exhibit `json:"exhibits"`
 		}{c, ex})
+	case "export":
+		fs := newFlags("case export", "NUMBER [--format vics|csv] [-o FILE] [--db DB]", stderr)
+		db := dbFlag(fs)
+		format := fs.String("format", "vics", "vics (VICS JSON 2.0) or csv (a row per match)")
+		out := fs.String("o", "", "output file (default: standard output)")
+		pos, st, err := parseOpen(ctx, fs, args, db, 1, "one case NUMBER")
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		if _, err := st.CaseByNumber(ctx, pos[0]); err != nil {
+			return err
+		}
+		each := func(fn func(store.CaseMedia) error) error { return st.CaseMedia(ctx, pos[0], fn) }
+		w := stdout
+		if *out != "" {
+			f, err := os.Create(*out)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			w = f
+		}
+		switch *format {
+		case "vics":
+			return hashsets.WriteCaseVICS(w, each)
+		case "csv":
+			return hashsets.WriteCaseCSV(w, each)
+		}
+		return usageErr("--format must be vics or csv")
 	}
-	return usageErr("unknown case command %q (create, list, show)", sub)
+	return usageErr("unknown case command %q (create, list, show, export)", sub)
 }

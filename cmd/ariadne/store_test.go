@@ -55,6 +55,10 @@ func TestCaseExhibitHashSetCommands(t *testing.T) {
 	if hs.Entries != 1 {
 		t.Errorf("hashset show: %+v", hs)
 	}
+	// A case without media exports an empty VICS document.
+	if out := mustRun("case", "export", "C-1"); !strings.Contains(out, `"value": [`) {
+		t.Errorf("case export:\n%s", out)
+	}
 	// ARIADNE_DB is the default store.
 	t.Setenv("ARIADNE_DB", db)
 	if out, _, code := runCLI(t, "case", "list"); code != 0 || !strings.Contains(out, "C-1") {

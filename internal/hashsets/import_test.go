@@ -125,3 +125,45 @@ func TestSniff(t *testing.T) {
 		}
 	}
 }
+
+func TestCaseMediaExport(t *testing.T) {
+	ctx := context.Background()
+	for engine, st := range stores(t) {
+		t.Run(engine, func(t *testing.T) {
+			if _, err := Import(ctx, st, filepath.Join("testdata", "vics-1.json"), ImportOptions{Set: store.HashSet{Name: "pv"}}); err != nil {
+				t.Fatal(err)
+			}
+			st.CreateCase(ctx, store.Case{Number: "K-1"})
+			ex, _ := st.AddExhibit(ctx, store.Exhibit{CaseNumber: "K-1", Label: "phone"})
+			known, _ := st.SaveMedia(ctx, store.Media{SHA256: strings.Repeat("0", 62) + "aa", MD5: "0123456789abcdef0123456789abcdef", SHA1: strings.Repeat("1", 40), Size: 1024, MIME: "image/jpeg"})
+			fresh, _ := st.SaveMedia(ctx, store.Media{SHA256: strings.Repeat("b", 64), MD5: strings.Repeat("c", 32), SHA1: strings.Repeat("d", 40), Size: 9})
+			f1, _ := st.SaveFile(ctx, store.File{ExhibitID: ex.ID, Path: "DCIM/a.jpg", MediaID: known, Size: 1024})
+			st.SaveFile(ctx, store.File{ExhibitID: ex.ID, Path: "backup/a.jpg", MediaID: known, Size: 1024})
+			st.SaveFile(ctx, store.File{ExhibitID: ex.ID, Path: "new.png", MediaID: fresh, Size: 9})
+			entry, err := st.EntryID(ctx, "pv", "vics:1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := st.AddMatch(ctx, store.Match{MediaID: known, FileID: f1, EntryID: entry, SignalType: "md5"}); err != nil {
+				t.Fatal(err)
+			}
+			each := func(fn func(store.CaseMedia) error) error { return st.CaseMedia(ctx, "K-1", fn) }
+			var csvOut, vicsOut bytes.Buffer
+			if err := WriteCaseCSV(&csvOut, each); err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Split(strings.TrimSpace(csvOut.String()), "\n")
+			if len(lines) != 3 || !strings.Contains(lines[1], "phone:DCIM/a.jpg;phone:backup/a.jpg") || !strings.Contains(lines[1], "pv,known-bad,md5,0,1,Synthetic series A") {
+				t.Errorf("case CSV:\n%s", csvOut.String())
+			}
+			if err := WriteCaseVICS(&vicsOut, each); err != nil {
+				t.Fatal(err)
+			}
+			var c collected
+			rep, err := ReadVICS(&vicsOut, "x", c.sink())
+			if err != nil || rep.Accepted != 2 || *c.entries[0].Category != "1" || c.entries[0].Series != "Synthetic series A" || !strings.Contains(c.entries[0].Extra, "backup/a.jpg") {
+				t.Errorf("case VICS: %+v %v %+v", rep, err, c.entries)
+			}
+		})
+	}
+}
