@@ -226,6 +226,18 @@ func TestReadNSRL(t *testing.T) {
 	if _, err := ReadNSRL(context.Background(), filepath.Join(t.TempDir(), "none.db"), Sink{}); err == nil {
 		t.Error("a missing database must be an error")
 	}
+	// Through Import: recognised by content and known-good by default.
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if rep, err := Import(context.Background(), st, path, ImportOptions{Set: store.HashSet{Name: "nsrl"}}); err != nil || rep.Accepted != 1 {
+		t.Fatalf("%+v %v", rep, err)
+	}
+	if hs, _ := st.HashSet(context.Background(), "nsrl"); hs.Kind != store.KnownGood || hs.Entries != 1 {
+		t.Errorf("%+v", hs)
+	}
 }
 
 func FuzzReadVICS(f *testing.F) {
