@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"text/tabwriter"
 
 	"github.com/ariadne-vid/ariadne/internal/hashsets"
@@ -91,22 +90,23 @@ func runCase(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		each := func(fn func(store.CaseMedia) error) error { return st.CaseMedia(ctx, pos[0], fn) }
-		w := stdout
-		if *out != "" {
-			f, err := os.Create(*out)
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			w = f
-		}
+		write := hashsets.WriteCaseVICS
 		switch *format {
 		case "vics":
-			return hashsets.WriteCaseVICS(w, each)
 		case "csv":
-			return hashsets.WriteCaseCSV(w, each)
+			write = hashsets.WriteCaseCSV
+		default:
+			return usageErr("--format must be vics or csv")
 		}
-		return usageErr("--format must be vics or csv")
+		w, done, err := outputTo(stdout, *out)
+		if err != nil {
+			return err
+		}
+		if err := write(w, each); err != nil {
+			done()
+			return err
+		}
+		return done()
 	}
 	return usageErr("unknown case command %q (create, list, show, export)", sub)
 }

@@ -49,3 +49,16 @@ func parseOpen(ctx context.Context, fs *flag.FlagSet, args []string, db *string,
 	}
 	return pos, st, nil
 }
+
+// outputTo returns where a command writes: the file at path (created),
+// or stdout when path is empty. done flushes and closes.
+func outputTo(stdout io.Writer, path string) (w io.Writer, done func() error, err error) {
+	if path == "" {
+		return stdout, func() error { return nil }, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, f.Close, nil
+}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"text/tabwriter"
 	"time"
 
@@ -67,20 +66,20 @@ func runHashSet(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		defer st.Close()
-		w := stdout
-		if *out != "" {
-			f, err := os.Create(*out)
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			w = f
+		w, done, err := outputTo(stdout, *out)
+		if err != nil {
+			return err
 		}
 		bw := bufio.NewWriterSize(w, 1<<16)
 		if err := hashsets.Export(ctx, st, pos[0], *format, bw); err != nil {
+			done()
 			return err
 		}
-		return bw.Flush()
+		if err := bw.Flush(); err != nil {
+			done()
+			return err
+		}
+		return done()
 	}
 	return usageErr("unknown hashset command %q (import, list, show, export)", sub)
 }

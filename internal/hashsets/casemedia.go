@@ -1,10 +1,8 @@
 package hashsets
 
 import (
-	"bufio"
 	"encoding/csv"
 	"encoding/json"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -16,41 +14,31 @@ import (
 // type, every path as MediaFiles, and the category and series of the
 // closest match. Content never leaves: only hashes and metadata.
 func WriteCaseVICS(w io.Writer, each func(func(store.CaseMedia) error) error) error {
-	bw := bufio.NewWriterSize(w, 1<<16)
-	fmt.Fprintf(bw, "{\n\"@odata.context\": %q,\n\"value\": [\n", vicsContext)
 	n := 0
-	err := each(func(m store.CaseMedia) error {
-		n++
-		e := store.Entry{Key: "vics:" + strconv.Itoa(n), MD5: m.MD5, SHA1: m.SHA1, SHA256: m.SHA256, MIME: m.MIME, Size: &m.Size}
-		if len(m.Paths) > 0 {
-			e.FileName = m.Paths[0]
-		}
-		if len(m.Matches) > 0 {
-			best := m.Matches[0].Entry
-			e.Category, e.Series, e.PDQ = best.Category, best.Series, ""
-			e.VictimIdentified, e.OffenderIdentified = best.VictimIdentified, best.OffenderIdentified
-		}
-		var files []map[string]string
-		for _, p := range m.Paths {
-			files = append(files, map[string]string{"FilePath": p})
-		}
-		extra, _ := json.Marshal(map[string]any{"MediaID": n, "MediaFiles": files})
-		e.Extra = string(extra)
-		obj, err := mediaObject(e)
-		if err != nil {
-			return err
-		}
-		if n > 1 {
-			bw.WriteString(",\n")
-		}
-		_, err = bw.Write(obj)
-		return err
+	return WriteVICS(w, func(emit func(store.Entry) error) error {
+		return each(func(m store.CaseMedia) error {
+			n++
+			e := store.Entry{Key: "vics:" + strconv.Itoa(n), MD5: m.MD5, SHA1: m.SHA1, SHA256: m.SHA256, MIME: m.MIME, Size: &m.Size}
+			if len(m.Paths) > 0 {
+				e.FileName = m.Paths[0]
+			}
+			if len(m.Matches) > 0 {
+				best := m.Matches[0].Entry
+				e.Category, e.Series = best.Category, best.Series
+				e.VictimIdentified, e.OffenderIdentified = best.VictimIdentified, best.OffenderIdentified
+			}
+			var files []map[string]string
+			for _, p := range m.Paths {
+				files = append(files, map[string]string{"FilePath": p})
+			}
+			extra, err := json.Marshal(map[string]any{"MediaID": n, "MediaFiles": files})
+			if err != nil {
+				return err
+			}
+			e.Extra = string(extra)
+			return emit(e)
+		})
 	})
-	if err != nil {
-		return err
-	}
-	bw.WriteString("\n]\n}\n")
-	return bw.Flush()
 }
 
 // WriteCaseCSV writes a case's media, one row per match (or one row
