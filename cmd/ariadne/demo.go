@@ -18,13 +18,16 @@ import (
 	"golang.org/x/image/tiff"
 
 	"github.com/ariadne-vid/ariadne/internal/hasher"
+	"github.com/ariadne-vid/ariadne/internal/hashsets"
 	"github.com/ariadne-vid/ariadne/internal/imaging"
+	"github.com/ariadne-vid/ariadne/internal/index"
 	"github.com/ariadne-vid/ariadne/internal/pdq"
+	"github.com/ariadne-vid/ariadne/internal/store"
 	"github.com/ariadne-vid/ariadne/internal/synth"
 )
 
 func init() {
-	register(command{name: "demo", summary: "make a benign synthetic exhibit and hash it (a first run on a new machine)", run: runDemo})
+	register(command{name: "demo", summary: "make a benign synthetic exhibit, hash it and triage it against a synthetic known-bad set (a first run on a new machine)", run: runDemo})
 }
 
 // demoFile is one file of the synthetic exhibit; copyOf names the file it
@@ -110,7 +113,98 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "\nCopies within distance 31 of their original are near-duplicates. Full output:\n  ariadne hash --dihedral %s\n", exhibit)
-	return nil
+	return demoTriage(filepath.Join(*dir, "ariadne.db"), filepath.Join(*dir, "known-bad.json"), order, results, stdout)
+}
+
+// demoTriage imports a synthetic known-bad set (VICS JSON) covering two
+// of the demo's originals into a SQLite store, then sorts every file into
+// known (same MD5), near (PDQ within the set's radius, any dihedral
+// variant) or new, the way ingest will.
+func demoTriage(dbPath, setPath string, order []string, results map[string]hasher.Result, stdout io.Writer) error {
+	ctx := context.Background()
+	known := []hasher.Result{results["camera/IMG_0001.jpg"], results["camera/IMG_0002.jpg"]}
+	var media []string
+	for i, r := range known {
+		if r.PDQ == nil {
+			return fmt.Errorf("demo original %s was not hashed: %s", r.Path, r.Error)
+		}
+		md5 := ""
+		if i == 0 { // the second is known by its PDQ only
+			md5 = fmt.Sprintf(`"MD5": %q, `, r.MD5)
+		}
+		media = append(media, fmt.Sprintf(`{"MediaID": %d, "Category": 1, %s"Series": "Demo series (synthetic)", "IsDistributed": "true", "AlternativeHashes": [{"HashName": "PDQ", "HashValue": %q}]}`,
+			i+1, md5, r.PDQ.String()))
+	}
+	vics := "{\"@odata.context\": \"demo\", \"value\": [" + strings.Join(media, ",\n") + "]}\n"
+	if err := os.WriteFile(setPath, []byte(vics), 0o644); err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, dbPath)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	rep, err := hashsets.Import(ctx, st, setPath, hashsets.ImportOptions{Set: store.HashSet{Name: "demo-known-bad", Kind: store.KnownBad, Source: "ariadne demo (synthetic)"}})
+	if err != nil {
+		return err
+	}
+	set, err := st.HashSet(ctx, "demo-known-bad")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "\nKnown-bad hash set %q (%d entries, radius %d) imported into %s\n\n", set.Name, rep.Accepted, set.Radius, dbPath)
+
+	// The set's PDQ hashes go into a similarity index, as ingest will do.
+	var hashes []index.Hash
+	var ids []uint64
+	var entries []store.Entry
+	if err := st.Entries(ctx, set.ID, func(e store.Entry) error {
+		if h, err := index.ParseHex(e.PDQ); err == nil {
+			hashes = append(hashes, h)
+			ids = append(ids, uint64(len(entries)))
+			entries = append(entries, e)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	ix := index.Build(hashes, ids)
+	searcher := ix.Searcher()
+
+	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "FILE\tCLASS\tMATCH")
+	for _, name := range order {
+		r := results[name]
+		class, match := "other", ""
+		switch {
+		case r.Error != "":
+			class, match = "error", r.Error
+		default:
+			hits, err := st.LookupExact(ctx, []string{r.MD5, r.SHA1, r.SHA256})
+			if err != nil {
+				return err
+			}
+			if len(hits) > 0 {
+				kind := map[int]string{32: "MD5", 40: "SHA-1", 64: "SHA-256"}[len(hits[0].Hash)]
+				class, match = "known", fmt.Sprintf("%s %s (%s, same %s)", hits[0].HashSet, hits[0].Entry.Key, hits[0].Entry.Series, kind)
+				break
+			}
+			if r.PDQ == nil {
+				break
+			}
+			class = "new"
+			var qs []index.Hash
+			for _, h := range r.PDQDihedral {
+				qs = append(qs, index.FromPDQ(h))
+			}
+			if m := searcher.SearchAny(nil, qs, set.Radius); len(m) > 0 {
+				e := entries[m[0].ID]
+				class, match = "near", fmt.Sprintf("%s %s (%s, PDQ distance %d)", set.Name, e.Key, e.Series, m[0].Distance)
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", name, class, match)
+	}
+	return tw.Flush()
 }
 
 func shortMIME(m string) string {

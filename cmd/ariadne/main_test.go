@@ -101,7 +101,10 @@ func TestDemo(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	for _, want := range []string{"exact duplicate", "lake_mirrored.jpg", "(flipy)", "corrupt or unsupported JPEG", "readme.txt"} {
+	for _, want := range []string{"exact duplicate", "lake_mirrored.jpg", "(flipy)", "corrupt or unsupported JPEG", "readme.txt",
+		"camera/IMG_0001.jpg           known  demo-known-bad vics:1 (Demo series (synthetic), same MD5)",
+		"camera/IMG_0002.jpg           near   demo-known-bad vics:2 (Demo series (synthetic), PDQ distance 0)",
+		"shared/meadow.bmp             new", "docs/readme.txt               other"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)
 		}
