@@ -59,7 +59,6 @@ func ReadCSV(r io.Reader, categoryScheme string, sink Sink) (Report, error) {
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
@@ -69,6 +68,7 @@ func ReadCSV(r io.Reader, categoryScheme string, sink Sink) (Report, error) {
 			}
 			return rep, err
 		}
+		line, _ := cr.FieldPos(0) // only valid after a record was read
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
 		}
