@@ -133,6 +133,23 @@ func TestCasesAndExhibits(t *testing.T) {
 
 func ptr[T any](v T) *T { return &v }
 
+// writeEntries writes entries into a set with one writer and commits.
+func writeEntries(t *testing.T, s *Store, setID int64, opts WriterOptions, entries ...Entry) {
+	t.Helper()
+	w, err := s.NewEntryWriter(context.Background(), setID, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if err := w.Write(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestHashSetEntriesUpsertAndLookup(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
@@ -146,26 +163,10 @@ func TestHashSetEntriesUpsertAndLookup(t *testing.T) {
 			{Key: "b", SHA1: "0000000000000000000000000000000000000002", Series: "S1", Size: ptr(int64(42))},
 			{Key: "c", SHA256: "0000000000000000000000000000000000000000000000000000000000000003"},
 		}
-		w, err := s.NewEntryWriter(ctx, hs.ID, WriterOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, e := range entries {
-			if err := w.Write(e); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := w.Commit(); err != nil {
-			t.Fatal(err)
-		}
+		writeEntries(t, s, hs.ID, WriterOptions{}, entries...)
 		// Re-import with a change: updated, not duplicated.
-		w, _ = s.NewEntryWriter(ctx, hs.ID, WriterOptions{})
 		entries[1].Series = "S2"
-		w.Write(entries[1])
-		w.Write(entries[1])
-		if err := w.Commit(); err != nil {
-			t.Fatal(err)
-		}
+		writeEntries(t, s, hs.ID, WriterOptions{}, entries[1], entries[1])
 		var got []Entry
 		s.Entries(ctx, hs.ID, func(e Entry) error { got = append(got, e); return nil })
 		if len(got) != 3 || got[1].Series != "S2" || *got[1].Size != 42 {
@@ -179,11 +180,7 @@ func TestHashSetEntriesUpsertAndLookup(t *testing.T) {
 		}
 		// A re-imported record replaces the old one: fields it lacks are
 		// cleared, not kept.
-		w, _ = s.NewEntryWriter(ctx, hs.ID, WriterOptions{})
-		w.Write(Entry{Key: "a", MD5: entries[0].MD5})
-		if err := w.Commit(); err != nil {
-			t.Fatal(err)
-		}
+		writeEntries(t, s, hs.ID, WriterOptions{}, Entry{Key: "a", MD5: entries[0].MD5})
 		got = got[:0]
 		s.Entries(ctx, hs.ID, func(e Entry) error { got = append(got, e); return nil })
 		if got[0].Category != nil || got[0].VictimIdentified != nil || got[0].MD5 != entries[0].MD5 {
@@ -234,21 +231,7 @@ func TestBulkWriter(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		hs, _ := s.SaveHashSet(ctx, HashSet{Name: "bulk"})
-		write := func(opts WriterOptions, entries ...Entry) {
-			t.Helper()
-			w, err := s.NewEntryWriter(ctx, hs.ID, opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, e := range entries {
-				if err := w.Write(e); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if err := w.Commit(); err != nil {
-				t.Fatal(err)
-			}
-		}
+		write := func(opts WriterOptions, entries ...Entry) { writeEntries(t, s, hs.ID, opts, entries...) }
 		var many []Entry
 		for i := range 2000 {
 			many = append(many, Entry{Key: fmt.Sprint(i), MD5: fmt.Sprintf("%032x", i)})
