@@ -537,13 +537,6 @@ func (s *Store) restoreEntryIndexes(ctx context.Context) error {
 	return nil
 }
 
-// EntryCount is the number of hash-set entries in the store.
-func (s *Store) EntryCount(ctx context.Context) (int64, error) {
-	var n int64
-	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM hashset_entry`).Scan(&n)
-	return n, err
-}
-
 // Hit is an exact match of a queried hash to a hash-set entry.
 type Hit struct {
 	Hash    string `json:"hash"`
