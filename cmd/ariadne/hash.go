@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"runtime/pprof"
 	"time"
 
 	"github.com/ariadne-vid/ariadne/internal/hasher"
@@ -38,17 +37,11 @@ func runHash(args []string, stdout, stderr io.Writer) error {
 	if *format != "jsonl" && *format != "csv" {
 		return usageErr("--format must be jsonl or csv, not %q", *format)
 	}
-	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stopProfile, err := startCPUProfile(*cpuProfile)
+	if err != nil {
+		return err
 	}
+	defer stopProfile()
 	opts := hasher.Options{
 		Imaging:  imaging.Options{Fast: !*exact, MaxPixels: *maxPixels},
 		Dihedral: *dihedral,

@@ -316,3 +316,25 @@ func (r *ratioReader) Read(b []byte) (int, error) {
 	}
 	return n, err
 }
+
+// Detect recognises an archive from the start of r. A gzip stream counts
+// only when a tar is inside: a single compressed file has no members.
+func Detect(r io.ReaderAt, size int64) Kind {
+	head := make([]byte, 512)
+	n, _ := r.ReadAt(head, 0)
+	kind := Sniff(head[:n])
+	if kind != Gzip {
+		return kind
+	}
+	gz, err := gzip.NewReader(io.NewSectionReader(r, 0, size))
+	if err != nil {
+		return NotArchive
+	}
+	defer gz.Close()
+	inner := make([]byte, 512)
+	m, _ := io.ReadFull(gz, inner)
+	if Sniff(inner[:m]) == Tar {
+		return Gzip
+	}
+	return NotArchive
+}

@@ -152,3 +152,17 @@ func (s *Store) Exhibits(ctx context.Context, caseNumber string) ([]Exhibit, err
 	}
 	return out, rows.Err()
 }
+
+// ExhibitByLabel finds an exhibit of a case by its label.
+func (s *Store) ExhibitByLabel(ctx context.Context, caseNumber, label string) (Exhibit, error) {
+	all, err := s.Exhibits(ctx, caseNumber)
+	if err != nil {
+		return Exhibit{}, err
+	}
+	for _, e := range all {
+		if e.Label == label {
+			return e, nil
+		}
+	}
+	return Exhibit{}, fmt.Errorf("exhibit %s of case %s: %w", label, caseNumber, ErrNotFound)
+}

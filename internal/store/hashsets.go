@@ -199,6 +199,11 @@ type WriterOptions struct {
 // NewEntryWriter starts writing entries of a hash set.
 func (s *Store) NewEntryWriter(ctx context.Context, hashSetID int64, opts WriterOptions) (*EntryWriter, error) {
 	w := &EntryWriter{s: s, ctx: ctx, set: hashSetID, atomic: opts.Atomic, bulk: opts.Bulk}
+	// Marked written from the start: an import cut short has changed the
+	// set, and caches built from it (the ingest PDQ index) must see that.
+	if _, err := s.db.ExecContext(ctx, s.rebind(`UPDATE hashset SET updated_at = ? WHERE id = ?`), now(), hashSetID); err != nil {
+		return nil, err
+	}
 	if opts.Bulk {
 		var n int64
 		if err := s.db.QueryRowContext(ctx, s.rebind(`SELECT COUNT(*) FROM hashset_entry WHERE hashset_id = ?`), hashSetID).Scan(&n); err != nil {
@@ -548,6 +553,15 @@ type Hit struct {
 // LookupExact finds the live entries whose MD5, SHA-1 or SHA-256 is one
 // of hashes (lower-case hex; the kind is told by length), in every set.
 func (s *Store) LookupExact(ctx context.Context, hashes []string) ([]Hit, error) {
+	hits, err := s.lookupExact(ctx, hashes)
+	out := make([]Hit, len(hits))
+	for i, h := range hits {
+		out[i] = h.Hit
+	}
+	return out, err
+}
+
+func (s *Store) lookupExact(ctx context.Context, hashes []string) ([]ExactHit, error) {
 	byCol := map[string][]any{}
 	for _, h := range hashes {
 		switch len(h) {
@@ -561,21 +575,21 @@ func (s *Store) LookupExact(ctx context.Context, hashes []string) ([]Hit, error)
 			return nil, fmt.Errorf("lookup %q: not an MD5, SHA-1 or SHA-256", h)
 		}
 	}
-	var hits []Hit
+	var hits []ExactHit
 	for _, col := range []string{"md5", "sha1", "sha256"} {
 		vals := byCol[col]
 		for len(vals) > 0 {
 			chunk := vals[:min(len(vals), 500)]
 			vals = vals[len(chunk):]
-			q := `SELECT h.name, h.kind, e.` + col + `, ` + entryColumnsOf("e") + ` FROM hashset_entry e JOIN hashset h ON h.id = e.hashset_id
+			q := `SELECT e.id, h.name, h.kind, e.` + col + `, ` + entryColumnsOf("e") + ` FROM hashset_entry e JOIN hashset h ON h.id = e.hashset_id
 				WHERE NOT e.tombstone AND e.` + col + ` IN (` + strings.TrimSuffix(strings.Repeat("?, ", len(chunk)), ", ") + `)`
 			rows, err := s.db.QueryContext(ctx, s.rebind(q), chunk...)
 			if err != nil {
 				return nil, err
 			}
 			for rows.Next() {
-				var hit Hit
-				e, err := scanEntry(rows, &hit.HashSet, &hit.Kind, &hit.Hash)
+				var hit ExactHit
+				e, err := scanEntry(rows, &hit.EntryID, &hit.HashSet, &hit.Kind, &hit.Hash)
 				if err != nil {
 					rows.Close()
 					return nil, err

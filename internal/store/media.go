@@ -32,6 +32,9 @@ type File struct {
 	BornAt     string `json:"born_at,omitempty"`
 	Deleted    bool   `json:"deleted,omitempty"`
 	Error      string `json:"error,omitempty"`
+	Warning    string `json:"warning,omitempty"`
+	// Class is the file's triage class (ClassKnown, ...).
+	Class string `json:"class,omitempty"`
 }
 
 // Match links media (and the file it was seen as) to a hash-set entry.
@@ -72,26 +75,33 @@ func (s *Store) SaveFile(ctx context.Context, f File) (int64, error) {
 		media = f.MediaID
 	}
 	var id int64
-	err := s.db.QueryRowContext(ctx, s.rebind(`INSERT INTO file (exhibit_id, path, media_id, size, modified_at, accessed_at, changed_at, born_at, deleted, error)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (exhibit_id, path) DO UPDATE SET media_id = excluded.media_id, size = excluded.size, modified_at = excluded.modified_at,
-			accessed_at = excluded.accessed_at, changed_at = excluded.changed_at, born_at = excluded.born_at, deleted = excluded.deleted, error = excluded.error
-		RETURNING id`),
-		f.ExhibitID, f.Path, media, f.Size, nullable(f.ModifiedAt), nullable(f.AccessedAt), nullable(f.ChangedAt), nullable(f.BornAt), f.Deleted, nullable(f.Error)).Scan(&id)
+	err := s.db.QueryRowContext(ctx, s.rebind(saveFileSQL), f.args(media)...).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("save file %s: %w", f.Path, err)
 	}
 	return id, nil
 }
 
-// AddMatch records a match.
+const saveFileSQL = `INSERT INTO file (exhibit_id, path, media_id, size, modified_at, accessed_at, changed_at, born_at, deleted, error, warning, class)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	ON CONFLICT (exhibit_id, path) DO UPDATE SET media_id = excluded.media_id, size = excluded.size, modified_at = excluded.modified_at,
+		accessed_at = excluded.accessed_at, changed_at = excluded.changed_at, born_at = excluded.born_at, deleted = excluded.deleted,
+		error = excluded.error, warning = excluded.warning, class = excluded.class
+	RETURNING id`
+
+func (f File) args(media any) []any {
+	return []any{f.ExhibitID, f.Path, media, f.Size, nullable(f.ModifiedAt), nullable(f.AccessedAt), nullable(f.ChangedAt), nullable(f.BornAt),
+		f.Deleted, nullable(f.Error), nullable(f.Warning), nullable(f.Class)}
+}
+
+// AddMatch records a match (once: a match already recorded is kept).
 func (s *Store) AddMatch(ctx context.Context, m Match) error {
 	var file any
 	if m.FileID != 0 {
 		file = m.FileID
 	}
 	_, err := s.db.ExecContext(ctx, s.rebind(`INSERT INTO matches (media_id, file_id, entry_id, signal_type, distance, matched_at, index_version)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`), m.MediaID, file, m.EntryID, m.SignalType, m.Distance, now(), nullable(m.IndexVersion))
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (media_id, entry_id, signal_type) DO NOTHING`), m.MediaID, file, m.EntryID, m.SignalType, m.Distance, now(), nullable(m.IndexVersion))
 	if err != nil {
 		return fmt.Errorf("add match: %w", err)
 	}

@@ -146,3 +146,33 @@ CREATE TABLE matches (
 	index_version TEXT
 );
 CREATE INDEX matches_media ON matches (media_id);
+
+-- migration 2: ingest runs, triage classes, matches recorded once
+-- The triage class of a file (known, near, ignorable, new, other, error)
+-- as its ingest found it; warning keeps what did not stop the read (a
+-- suspicious archive member name, a link not followed).
+ALTER TABLE file ADD COLUMN class TEXT;
+ALTER TABLE file ADD COLUMN warning TEXT;
+CREATE INDEX file_exhibit_class ON file (exhibit_id, class);
+
+-- One row per run of `ariadne ingest`: what was asked, when, and how it
+-- ended (running, done, interrupted, failed; a run still "running" when
+-- the next one starts was cut short and is marked abandoned).
+CREATE TABLE ingest_run (
+	id {ID},
+	exhibit_id BIGINT NOT NULL REFERENCES exhibit(id),
+	roots TEXT NOT NULL,
+	options TEXT,
+	program_version TEXT,
+	started_at TEXT NOT NULL,
+	finished_at TEXT,
+	status TEXT NOT NULL,
+	files BIGINT,
+	skipped BIGINT,
+	bytes BIGINT,
+	error TEXT
+);
+
+-- A match is a fact about content: media × entry × signal, once, however
+-- often the media is seen or re-ingested.
+CREATE UNIQUE INDEX matches_once ON matches (media_id, entry_id, signal_type);

@@ -11,9 +11,9 @@ import (
 // file's times as they were. Where the flag is not allowed (a file owned
 // by another user, without CAP_FOWNER), it opens the file plainly.
 func Open(path string) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOATIME, 0)
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOATIME|syscall.O_NONBLOCK, 0)
 	if errors.Is(err, syscall.EPERM) {
-		return os.Open(path)
+		return os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	}
 	return f, err
 }

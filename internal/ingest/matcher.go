@@ -1,0 +1,181 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/ariadne-vid/ariadne/internal/index"
+	"github.com/ariadne-vid/ariadne/internal/store"
+)
+
+// Matcher finds what known hash sets say about files: exact matches in
+// every set through the store's indexes, and PDQ near-duplicates of
+// known-bad entries through a similarity index built from the store.
+type Matcher struct {
+	st         *store.Store
+	ix         *index.Index
+	searcher   *index.Searcher
+	maxRadius  int
+	minQuality int
+	// entries caches the set radius and kind of entries the index found
+	// (hits are rare, so this stays small).
+	entries map[int64]store.EntryRef
+}
+
+// NewMatcher loads the known-bad PDQ hashes into an index. With a cache
+// path, the index is saved there and reused while the known-bad sets are
+// unchanged (their state is part of the file name).
+func NewMatcher(ctx context.Context, st *store.Store, cachePath string, minQuality int) (*Matcher, error) {
+	m := &Matcher{st: st, minQuality: minQuality, entries: map[int64]store.EntryRef{}}
+	sets, err := st.HashSets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range sets {
+		if s.Kind == store.KnownBad && s.Radius > m.maxRadius {
+			m.maxRadius = s.Radius
+		}
+	}
+	state, err := st.KnownBadState(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("known-bad sets: %w", err)
+	}
+	cache := ""
+	if cachePath != "" {
+		cache = cachePath + "." + state + ".idx"
+		if ix, err := index.Open(cache); err == nil {
+			m.setIndex(ix)
+			return m, nil
+		} else if !errors.Is(err, os.ErrNotExist) {
+			slog.Warn("PDQ index cache unreadable; rebuilding it", "path", cache, "err", err)
+		}
+	}
+	var hashes []index.Hash
+	var ids []uint64
+	err = st.KnownBadPDQ(ctx, func(id int64, hex string) error {
+		h, err := index.ParseHex(hex)
+		if err != nil {
+			slog.Warn("known-bad entry has an invalid PDQ hash; it cannot match by similarity", "entry", id, "err", err)
+			return nil
+		}
+		hashes = append(hashes, h)
+		ids = append(ids, uint64(id))
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load known-bad PDQ hashes: %w", err)
+	}
+	m.setIndex(index.Build(hashes, ids))
+	if cache != "" && len(hashes) > 0 {
+		removeStaleCaches(cachePath)
+		if err := m.ix.Save(cache); err != nil {
+			slog.Warn("PDQ index not cached", "path", cache, "err", err)
+		}
+	}
+	return m, nil
+}
+
+func (m *Matcher) setIndex(ix *index.Index) {
+	m.ix, m.searcher = ix, ix.Searcher()
+}
+
+// removeStaleCaches deletes index caches of earlier states of the sets.
+func removeStaleCaches(prefix string) {
+	old, _ := filepath.Glob(prefix + ".*.idx")
+	for _, p := range old {
+		if !strings.Contains(filepath.Base(p), ".tmp-") {
+			os.Remove(p)
+		}
+	}
+}
+
+// Len is the number of known-bad PDQ hashes indexed.
+func (m *Matcher) Len() int { return m.ix.Len() }
+
+// Close releases the index.
+func (m *Matcher) Close() { m.ix.Close() }
+
+// Match classifies a batch of records: exact hits in any set, then PDQ
+// near-duplicates of known-bad entries within each set's radius.
+func (m *Matcher) Match(ctx context.Context, batch []*record) error {
+	var hashes []string
+	for _, r := range batch {
+		if r.media != nil {
+			hashes = append(hashes, r.media.MD5, r.media.SHA1, r.media.SHA256)
+		}
+	}
+	hits, err := m.st.LookupExactIDs(ctx, hashes)
+	if err != nil {
+		return fmt.Errorf("exact lookup: %w", err)
+	}
+	byHash := map[string][]store.ExactHit{}
+	for _, h := range hits {
+		byHash[h.Hash] = append(byHash[h.Hash], h)
+	}
+	var found []index.Match
+	var qs []index.Hash
+	for _, r := range batch {
+		r.known, r.ignorable = false, false
+		if r.media != nil {
+			for _, sum := range []string{r.media.MD5, r.media.SHA1, r.media.SHA256} {
+				for _, h := range byHash[sum] {
+					r.matches = append(r.matches, store.Match{EntryID: h.EntryID, SignalType: exactSignal(len(h.Hash))})
+					if h.Kind == store.KnownBad {
+						r.known = true
+					} else {
+						r.ignorable = true
+					}
+				}
+			}
+		}
+		if len(r.dihedral) == 0 || m.maxRadius == 0 || *r.res.PDQQuality < m.minQuality {
+			continue
+		}
+		qs = qs[:0]
+		for _, h := range r.dihedral {
+			qs = append(qs, index.FromPDQ(h))
+		}
+		found = m.searcher.SearchAny(found[:0], qs, m.maxRadius)
+		for _, f := range found {
+			ref, err := m.entry(ctx, int64(f.ID))
+			if err != nil {
+				return err
+			}
+			if f.Distance <= ref.Radius {
+				r.matches = append(r.matches, store.Match{EntryID: int64(f.ID), SignalType: "pdq", Distance: f.Distance})
+				r.near = true
+			}
+		}
+	}
+	for _, r := range batch {
+		r.file.Class = r.class()
+	}
+	return nil
+}
+
+func (m *Matcher) entry(ctx context.Context, id int64) (store.EntryRef, error) {
+	if e, ok := m.entries[id]; ok {
+		return e, nil
+	}
+	e, err := m.st.EntryByID(ctx, id)
+	if err != nil {
+		return e, fmt.Errorf("indexed entry %d: %w", id, err)
+	}
+	m.entries[id] = e
+	return e, nil
+}
+
+func exactSignal(hexLen int) string {
+	switch hexLen {
+	case 32:
+		return "md5"
+	case 40:
+		return "sha1"
+	}
+	return "sha256"
+}

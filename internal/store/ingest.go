@@ -1,0 +1,313 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strconv"
+)
+
+// Triage classes of a file, in order of precedence.
+const (
+	ClassKnown     = "known"     // exact match to a known-bad set
+	ClassNear      = "near"      // PDQ within a known-bad set's radius
+	ClassIgnorable = "ignorable" // exact match to a known-good set
+	ClassError     = "error"     // unreadable or undecodable, with the reason
+	ClassNew       = "new"       // media that matched nothing
+	ClassOther     = "other"     // not media
+)
+
+// Classes lists the triage classes in the order reports show them.
+var Classes = []string{ClassNew, ClassNear, ClassKnown, ClassIgnorable, ClassOther, ClassError}
+
+// Signal is a perceptual hash of media.
+type Signal struct {
+	Type    string `json:"type"` // "pdq"
+	Value   string `json:"value"`
+	Quality *int   `json:"quality,omitempty"`
+	// Version names the algorithm and its variant exactly, since two
+	// variants (PDQ from a reduced decode or the full image) may differ
+	// by a few bits and a court may ask which one produced a hash.
+	Version string `json:"version"`
+}
+
+// IngestedFile is everything ingest learned about one file, written in
+// one transaction with the rest of its batch: a file row exists only with
+// its media, signals and matches, which is what makes a resumed run equal
+// an uninterrupted one.
+type IngestedFile struct {
+	File    File
+	Media   *Media // nil when the content could not be read
+	Signals []Signal
+	Matches []Match // MediaID is filled in by the write
+}
+
+// WriteIngested writes a batch of files of an exhibit in one transaction.
+// Media, signals and matches already stored are kept; a file already
+// recorded at the same path is updated.
+func (s *Store) WriteIngested(ctx context.Context, exhibitID int64, batch []IngestedFile) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		media, err := tx.PrepareContext(ctx, s.rebind(`INSERT INTO media (sha256, md5, sha1, size, mime, width, height, duration_ms)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (sha256) DO UPDATE SET mime = COALESCE(media.mime, excluded.mime), width = COALESCE(media.width, excluded.width),
+				height = COALESCE(media.height, excluded.height), duration_ms = COALESCE(media.duration_ms, excluded.duration_ms)
+			RETURNING id`))
+		if err != nil {
+			return err
+		}
+		defer media.Close()
+		signal, err := tx.PrepareContext(ctx, s.rebind(`INSERT INTO signal (media_id, type, value, quality, algorithm_version) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (media_id, type, algorithm_version, value) DO NOTHING`))
+		if err != nil {
+			return err
+		}
+		defer signal.Close()
+		file, err := tx.PrepareContext(ctx, s.rebind(saveFileSQL))
+		if err != nil {
+			return err
+		}
+		defer file.Close()
+		match, err := tx.PrepareContext(ctx, s.rebind(`INSERT INTO matches (media_id, file_id, entry_id, signal_type, distance, matched_at, index_version)
+			VALUES (?, NULL, ?, ?, ?, ?, ?) ON CONFLICT (media_id, entry_id, signal_type) DO NOTHING`))
+		if err != nil {
+			return err
+		}
+		defer match.Close()
+		t := now()
+		for _, f := range batch {
+			var mediaID any
+			if m := f.Media; m != nil {
+				var id int64
+				if err := media.QueryRowContext(ctx, m.SHA256, m.MD5, m.SHA1, m.Size, nullable(m.MIME), nullZero(m.Width), nullZero(m.Height), nullZero(m.DurationMS)).Scan(&id); err != nil {
+					return fmt.Errorf("save media of %s: %w", f.File.Path, err)
+				}
+				mediaID = id
+				for _, sg := range f.Signals {
+					var q any
+					if sg.Quality != nil {
+						q = *sg.Quality
+					}
+					if _, err := signal.ExecContext(ctx, id, sg.Type, sg.Value, q, sg.Version); err != nil {
+						return fmt.Errorf("save signal of %s: %w", f.File.Path, err)
+					}
+				}
+				for _, mt := range f.Matches {
+					if _, err := match.ExecContext(ctx, id, mt.EntryID, mt.SignalType, mt.Distance, t, nullable(mt.IndexVersion)); err != nil {
+						return fmt.Errorf("save match of %s: %w", f.File.Path, err)
+					}
+				}
+			}
+			fr := f.File
+			fr.ExhibitID = exhibitID
+			var id int64
+			if err := file.QueryRowContext(ctx, fr.args(mediaID)...).Scan(&id); err != nil {
+				return fmt.Errorf("save file %s: %w", fr.Path, err)
+			}
+		}
+		return nil
+	})
+}
+
+// FileKey identifies a file as ingest saw it (path, size and modification
+// time), so a later run can skip what did not change. It is a digest, to
+// keep an exhibit of millions of files small in memory.
+type FileKey [16]byte
+
+// KeyOf makes the FileKey of a file.
+func KeyOf(path string, size int64, modifiedAt string) FileKey {
+	h := sha256.New()
+	h.Write([]byte(path))
+	h.Write([]byte{0})
+	h.Write([]byte(strconv.FormatInt(size, 10)))
+	h.Write([]byte{0})
+	h.Write([]byte(modifiedAt))
+	var k FileKey
+	copy(k[:], h.Sum(nil))
+	return k
+}
+
+// IngestedKeys returns the keys of the files of an exhibit that an ingest
+// has recorded completely.
+func (s *Store) IngestedKeys(ctx context.Context, exhibitID int64) (map[FileKey]struct{}, error) {
+	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT path, COALESCE(size, -1), COALESCE(modified_at, '') FROM file WHERE exhibit_id = ? AND class IS NOT NULL`), exhibitID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[FileKey]struct{}{}
+	for rows.Next() {
+		var p, mt string
+		var size int64
+		if err := rows.Scan(&p, &size, &mt); err != nil {
+			return nil, err
+		}
+		out[KeyOf(p, size, mt)] = struct{}{}
+	}
+	return out, rows.Err()
+}
+
+// FileMedia returns the SHA-256 of the content recorded at a path of an
+// exhibit ("" when the file is not recorded or had no readable content).
+func (s *Store) FileMedia(ctx context.Context, exhibitID int64, path string) (string, error) {
+	var sum sql.NullString
+	err := s.db.QueryRowContext(ctx, s.rebind(`SELECT m.sha256 FROM file f LEFT JOIN media m ON m.id = f.media_id WHERE f.exhibit_id = ? AND f.path = ?`), exhibitID, path).Scan(&sum)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return sum.String, err
+}
+
+// IngestRun is one run of ingest over an exhibit.
+type IngestRun struct {
+	ID         int64  `json:"id"`
+	ExhibitID  int64  `json:"exhibit_id"`
+	Roots      string `json:"roots"`
+	Options    string `json:"options,omitempty"`
+	Version    string `json:"program_version,omitempty"`
+	StartedAt  string `json:"started_at"`
+	FinishedAt string `json:"finished_at,omitempty"`
+	Status     string `json:"status"`
+	Files      int64  `json:"files"`
+	Skipped    int64  `json:"skipped"`
+	Bytes      int64  `json:"bytes"`
+	Error      string `json:"error,omitempty"`
+}
+
+// StartIngestRun records the start of a run. Runs of the exhibit still
+// marked running were cut short (a crash, kill -9) and are marked
+// abandoned.
+func (s *Store) StartIngestRun(ctx context.Context, r IngestRun) (int64, error) {
+	var id int64
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, s.rebind(`UPDATE ingest_run SET status = 'abandoned' WHERE exhibit_id = ? AND status = 'running'`), r.ExhibitID); err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, s.rebind(`INSERT INTO ingest_run (exhibit_id, roots, options, program_version, started_at, status)
+			VALUES (?, ?, ?, ?, ?, 'running') RETURNING id`), r.ExhibitID, r.Roots, nullable(r.Options), nullable(r.Version), now()).Scan(&id)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("start ingest run: %w", err)
+	}
+	return id, nil
+}
+
+// FinishIngestRun records how a run ended.
+func (s *Store) FinishIngestRun(ctx context.Context, r IngestRun) error {
+	_, err := s.db.ExecContext(ctx, s.rebind(`UPDATE ingest_run SET finished_at = ?, status = ?, files = ?, skipped = ?, bytes = ?, error = ? WHERE id = ?`),
+		now(), r.Status, r.Files, r.Skipped, r.Bytes, nullable(r.Error), r.ID)
+	if err != nil {
+		return fmt.Errorf("finish ingest run: %w", err)
+	}
+	return nil
+}
+
+// IngestRuns lists the runs over an exhibit, oldest first.
+func (s *Store) IngestRuns(ctx context.Context, exhibitID int64) ([]IngestRun, error) {
+	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT id, exhibit_id, roots, COALESCE(options, ''), COALESCE(program_version, ''), started_at,
+		COALESCE(finished_at, ''), status, COALESCE(files, 0), COALESCE(skipped, 0), COALESCE(bytes, 0), COALESCE(error, '')
+		FROM ingest_run WHERE exhibit_id = ? ORDER BY id`), exhibitID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []IngestRun
+	for rows.Next() {
+		var r IngestRun
+		if err := rows.Scan(&r.ID, &r.ExhibitID, &r.Roots, &r.Options, &r.Version, &r.StartedAt, &r.FinishedAt, &r.Status, &r.Files, &r.Skipped, &r.Bytes, &r.Error); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// KnownBadPDQ calls fn for every live entry with a PDQ hash in a
+// known-bad set.
+func (s *Store) KnownBadPDQ(ctx context.Context, fn func(entryID int64, pdq string) error) error {
+	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT e.id, e.pdq FROM hashset_entry e JOIN hashset h ON h.id = e.hashset_id
+		WHERE h.kind = ? AND e.pdq IS NOT NULL AND NOT e.tombstone ORDER BY e.id`), KnownBad)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var p string
+		if err := rows.Scan(&id, &p); err != nil {
+			return err
+		}
+		if err := fn(id, p); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// KnownBadState summarises the known-bad sets (each set's ID, radius,
+// last write, entry count and highest entry ID), so that an index built
+// from them can be cached and known to be stale when any of them changed.
+func (s *Store) KnownBadState(ctx context.Context) (string, error) {
+	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT h.id, h.radius, h.updated_at,
+		(SELECT COUNT(*) FROM hashset_entry e WHERE e.hashset_id = h.id), (SELECT COALESCE(MAX(e.id), 0) FROM hashset_entry e WHERE e.hashset_id = h.id)
+		FROM hashset h WHERE h.kind = ? ORDER BY h.id`), KnownBad)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	h := sha256.New()
+	for rows.Next() {
+		var id, radius, n, maxID int64
+		var updated string
+		if err := rows.Scan(&id, &radius, &updated, &n, &maxID); err != nil {
+			return "", err
+		}
+		fmt.Fprintf(h, "%d %d %s %d %d\n", id, radius, updated, n, maxID)
+	}
+	if err := rows.Err(); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)[:12]), nil
+}
+
+// EntryRef is a hash-set entry with the set it belongs to.
+type EntryRef struct {
+	SetID  int64
+	Set    string
+	Kind   string
+	Radius int
+	Entry  Entry
+}
+
+// EntryByID finds an entry and its set by the entry's row ID.
+func (s *Store) EntryByID(ctx context.Context, id int64) (EntryRef, error) {
+	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT h.id, h.name, h.kind, h.radius, `+entryColumnsOf("e")+`
+		FROM hashset_entry e JOIN hashset h ON h.id = e.hashset_id WHERE e.id = ?`), id)
+	if err != nil {
+		return EntryRef{}, err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return EntryRef{}, err
+		}
+		return EntryRef{}, fmt.Errorf("entry %d: %w", id, ErrNotFound)
+	}
+	var r EntryRef
+	r.Entry, err = scanEntry(rows, &r.SetID, &r.Set, &r.Kind, &r.Radius)
+	return r, err
+}
+
+// ExactHit is an exact match with the entry's row ID.
+type ExactHit struct {
+	Hit
+	EntryID int64
+}
+
+// LookupExactIDs is LookupExact with the entries' row IDs, which matches
+// refer to.
+func (s *Store) LookupExactIDs(ctx context.Context, hashes []string) ([]ExactHit, error) {
+	return s.lookupExact(ctx, hashes)
+}
