@@ -91,7 +91,7 @@ func benchHash(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	report(stdout, "ariadne hash", images.Load(), wall, cpu)
+	printRate(stdout, "ariadne hash", images.Load(), wall, cpu)
 
 	// 2. The baseline: the same files' bytes read and decoded at full size
 	// by the JPEG library, nothing else.
@@ -107,11 +107,11 @@ func benchHash(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	report(stdout, imaging.JPEGDecoder+" full decode", decoded.Load(), wall, cpu)
+	printRate(stdout, imaging.JPEGDecoder+" full decode", decoded.Load(), wall, cpu)
 	return nil
 }
 
-func report(w io.Writer, what string, n int64, wall, cpu time.Duration) {
+func printRate(w io.Writer, what string, n int64, wall, cpu time.Duration) {
 	fmt.Fprintf(w, "%-30s %6d images  %7.2f s wall  %7.2f s CPU  %7.1f images/s  %7.1f images/CPU-s\n",
 		what, n, wall.Seconds(), cpu.Seconds(), float64(n)/wall.Seconds(), float64(n)/cpu.Seconds())
 }

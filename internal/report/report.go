@@ -1,0 +1,260 @@
+// Package report tells an investigator what an ingest found in a case or
+// an exhibit: counts per triage class, the new media first (grouped into
+// clusters of near-duplicates, largest first, since one series of new
+// material is one lead), then the near and known matches with their hash
+// set, category, series and distance, the files that could not be read,
+// and for each media every other place in the store where it was seen.
+// It shows hashes and metadata only, never image content.
+package report
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/ariadne-vid/ariadne/internal/index"
+	"github.com/ariadne-vid/ariadne/internal/store"
+)
+
+// ClusterRadius is the PDQ distance within which new media are grouped.
+const ClusterRadius = 31
+
+// Report is everything a report shows. Its JSON is the json format.
+type Report struct {
+	Case      store.Case        `json:"case"`
+	Exhibit   string            `json:"exhibit,omitempty"` // the scope, when one exhibit
+	Generated string            `json:"generated_at"`
+	Program   string            `json:"program,omitempty"`
+	Exhibits  []ExhibitSummary  `json:"exhibits"`
+	Totals    map[string]int64  `json:"totals"` // files per class
+	Clusters  []Cluster         `json:"new_clusters"`
+	Near      []*Media          `json:"near"`
+	Known     []*Media          `json:"known"`
+	Errors    []FileRef         `json:"errors"`
+	Runs      []store.IngestRun `json:"ingest_runs"`
+}
+
+// ExhibitSummary counts an exhibit's files per class.
+type ExhibitSummary struct {
+	Label   string           `json:"label"`
+	Files   int64            `json:"files"`
+	Classes map[string]int64 `json:"classes"`
+}
+
+// Cluster is a group of new media within ClusterRadius of each other
+// (through chains of near-duplicates).
+type Cluster struct {
+	ID    int      `json:"id"`
+	Media []*Media `json:"media"`
+}
+
+// Media is one unique content of the scope.
+type Media struct {
+	SHA256  string               `json:"sha256"`
+	MD5     string               `json:"md5"`
+	SHA1    string               `json:"sha1"`
+	Size    int64                `json:"size"`
+	MIME    string               `json:"mime,omitempty"`
+	Width   int                  `json:"width,omitempty"`
+	Height  int                  `json:"height,omitempty"`
+	PDQ     string               `json:"pdq,omitempty"`
+	Quality int                  `json:"pdq_quality,omitempty"`
+	Class   string               `json:"class"`
+	Cluster int                  `json:"cluster,omitempty"`
+	Files   []FileRef            `json:"files"`
+	Matches []store.MatchedEntry `json:"matches,omitempty"`
+	// Elsewhere lists where else in the store this content was seen:
+	// other exhibits of the case, and other cases.
+	Elsewhere []store.Sighting `json:"seen_elsewhere,omitempty"`
+
+	id int64
+}
+
+// FileRef is a file of the scope.
+type FileRef struct {
+	Exhibit string `json:"exhibit"`
+	Path    string `json:"path"`
+	Class   string `json:"class,omitempty"`
+	Error   string `json:"error,omitempty"`
+	Warning string `json:"warning,omitempty"`
+}
+
+// classRank orders classes by how much they say about content: a media
+// seen in files of different classes (sets changed between ingests)
+// takes the strongest.
+var classRank = map[string]int{store.ClassKnown: 0, store.ClassNear: 1, store.ClassIgnorable: 2, store.ClassError: 3, store.ClassNew: 4, store.ClassOther: 5}
+
+// Build gathers the report of a case, or of one exhibit of it.
+func Build(ctx context.Context, st *store.Store, caseNumber, exhibitLabel, program string) (*Report, error) {
+	c, err := st.CaseByNumber(ctx, caseNumber)
+	if err != nil {
+		return nil, err
+	}
+	r := &Report{Case: c, Exhibit: exhibitLabel, Generated: time.Now().UTC().Format(time.RFC3339), Program: program, Totals: map[string]int64{}}
+	exhibits, err := st.Exhibits(ctx, caseNumber)
+	if err != nil {
+		return nil, err
+	}
+	var scopeID int64
+	for _, x := range exhibits {
+		if exhibitLabel != "" && x.Label != exhibitLabel {
+			continue
+		}
+		scopeID = x.ID
+		r.Exhibits = append(r.Exhibits, ExhibitSummary{Label: x.Label, Classes: map[string]int64{}})
+		runs, err := st.IngestRuns(ctx, x.ID)
+		if err != nil {
+			return nil, err
+		}
+		r.Runs = append(r.Runs, runs...)
+	}
+	if exhibitLabel == "" {
+		scopeID = 0
+	} else if len(r.Exhibits) == 0 {
+		return nil, fmt.Errorf("exhibit %s of case %s: %w", exhibitLabel, caseNumber, store.ErrNotFound)
+	}
+	summary := map[string]*ExhibitSummary{}
+	for i := range r.Exhibits {
+		summary[r.Exhibits[i].Label] = &r.Exhibits[i]
+	}
+	media := map[int64]*Media{}
+	err = st.ScopeFiles(ctx, c.ID, scopeID, func(sf store.ScopedFile) error {
+		class := sf.File.Class
+		if class == "" {
+			class = "not triaged"
+		}
+		es := summary[sf.Exhibit]
+		es.Files++
+		es.Classes[class]++
+		r.Totals[class]++
+		ref := FileRef{Exhibit: sf.Exhibit, Path: sf.File.Path, Class: class, Error: sf.File.Error, Warning: sf.File.Warning}
+		if class == store.ClassError {
+			r.Errors = append(r.Errors, ref)
+		}
+		if sf.Media == nil {
+			return nil
+		}
+		m, ok := media[sf.Media.ID]
+		if !ok {
+			m = &Media{id: sf.Media.ID, SHA256: sf.Media.SHA256, MD5: sf.Media.MD5, SHA1: sf.Media.SHA1, Size: sf.Media.Size, MIME: sf.Media.MIME,
+				Width: sf.Media.Width, Height: sf.Media.Height, PDQ: sf.PDQ, Quality: sf.Quality, Class: class}
+			media[sf.Media.ID] = m
+		}
+		if rank, ok := classRank[class]; ok && rank < classRank[m.Class] {
+			m.Class = class
+		}
+		m.Files = append(m.Files, ref)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	var newMedia []*Media
+	for id, m := range media {
+		switch m.Class {
+		case store.ClassNew:
+			newMedia = append(newMedia, m)
+			ids = append(ids, id)
+		case store.ClassNear:
+			r.Near = append(r.Near, m)
+			ids = append(ids, id)
+		case store.ClassKnown:
+			r.Known = append(r.Known, m)
+			ids = append(ids, id)
+		}
+	}
+	matches, err := st.MatchesOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	sightings, err := st.SightingsOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		m := media[id]
+		m.Matches = matches[id]
+		for _, s := range sightings[id] {
+			if s.Case == c.Number && (exhibitLabel == "" || s.Exhibit == exhibitLabel) {
+				continue // a file of the scope, listed already
+			}
+			m.Elsewhere = append(m.Elsewhere, s)
+		}
+	}
+	r.Clusters = cluster(newMedia)
+	byFirstFile := func(a, b *Media) int { return cmpFiles(a.Files[0], b.Files[0]) }
+	// Nearest first: the distance of a media's best match.
+	best := func(m *Media) int {
+		if len(m.Matches) == 0 {
+			return 1 << 30
+		}
+		return m.Matches[0].Distance
+	}
+	slices.SortFunc(r.Near, func(a, b *Media) int { return cmp.Or(cmp.Compare(best(a), best(b)), byFirstFile(a, b)) })
+	slices.SortFunc(r.Known, byFirstFile)
+	return r, nil
+}
+
+func cmpFiles(a, b FileRef) int {
+	return cmp.Or(cmp.Compare(a.Exhibit, b.Exhibit), cmp.Compare(a.Path, b.Path))
+}
+
+// cluster groups new media whose PDQ hashes are within ClusterRadius,
+// through chains (single linkage), largest cluster first. Media without a
+// usable PDQ are clusters of one.
+func cluster(media []*Media) []Cluster {
+	slices.SortFunc(media, func(a, b *Media) int { return cmpFiles(a.Files[0], b.Files[0]) })
+	parent := make([]int, len(media))
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	var hashes []index.Hash
+	var ids []uint64
+	for i, m := range media {
+		if h, err := index.ParseHex(m.PDQ); err == nil && m.PDQ != "" {
+			hashes = append(hashes, h)
+			ids = append(ids, uint64(i))
+		}
+	}
+	ix := index.Build(hashes, ids)
+	s := ix.Searcher()
+	var found []index.Match
+	for k, h := range hashes {
+		i := int(ids[k])
+		found = s.Search(found[:0], h, ClusterRadius)
+		for _, f := range found {
+			if a, b := find(i), find(int(f.ID)); a != b {
+				parent[max(a, b)] = min(a, b)
+			}
+		}
+	}
+	groups := map[int][]*Media{}
+	var order []int
+	for i, m := range media {
+		root := find(i)
+		if _, ok := groups[root]; !ok {
+			order = append(order, root)
+		}
+		groups[root] = append(groups[root], m)
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return len(groups[b]) - len(groups[a]) })
+	out := make([]Cluster, len(order))
+	for i, root := range order {
+		out[i] = Cluster{ID: i + 1, Media: groups[root]}
+		for _, m := range groups[root] {
+			m.Cluster = i + 1
+		}
+	}
+	return out
+}

@@ -1,0 +1,214 @@
+package report
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/ariadne-vid/ariadne/internal/store"
+)
+
+// Formats lists the output formats Write knows.
+var Formats = []string{"text", "json", "csv", "html"}
+
+// Write writes the report in a format of Formats.
+func (r *Report) Write(w io.Writer, format string) error {
+	switch format {
+	case "text":
+		return r.writeText(w)
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(r)
+	case "csv":
+		return r.writeCSV(w)
+	case "html":
+		return r.writeHTML(w)
+	}
+	return fmt.Errorf("report format %q: want one of %s", format, strings.Join(Formats, ", "))
+}
+
+// classColumns are the classes in the order the tables show them, and
+// any other value found (files of an interrupted run not yet triaged).
+func (r *Report) classColumns() []string {
+	cols := append([]string(nil), store.Classes...)
+	for c := range r.Totals {
+		known := false
+		for _, k := range cols {
+			known = known || k == c
+		}
+		if !known {
+			cols = append(cols, c)
+		}
+	}
+	return cols
+}
+
+func (r *Report) scope() string {
+	s := "case " + r.Case.Number
+	if r.Case.Title != "" {
+		s += " (" + r.Case.Title + ")"
+	}
+	if r.Exhibit != "" {
+		s += ", exhibit " + r.Exhibit
+	}
+	return s
+}
+
+// matchLine describes a match in a few words.
+func matchLine(m store.MatchedEntry) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s [%s]", m.HashSet, m.Entry.Key, m.Kind)
+	if m.Entry.Category != nil {
+		fmt.Fprintf(&b, ", category %s", *m.Entry.Category)
+		if m.Entry.CategoryScheme != "" {
+			fmt.Fprintf(&b, " (%s)", m.Entry.CategoryScheme)
+		}
+	}
+	if m.Entry.Series != "" {
+		fmt.Fprintf(&b, ", series %q", m.Entry.Series)
+	}
+	if m.SignalType == "pdq" {
+		fmt.Fprintf(&b, ", PDQ distance %d", m.Distance)
+	} else {
+		fmt.Fprintf(&b, ", same %s", strings.ToUpper(m.SignalType))
+	}
+	return b.String()
+}
+
+func sightingLine(s store.Sighting) string {
+	return fmt.Sprintf("case %s, exhibit %s: %s", s.Case, s.Exhibit, s.Path)
+}
+
+func (r *Report) writeText(w io.Writer) error {
+	fmt.Fprintf(w, "Ariadne report: %s\nGenerated %s by %s\n\n", r.scope(), r.Generated, r.Program)
+	cols := r.classColumns()
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(tw, "EXHIBIT\tFILES\t")
+	for _, c := range cols {
+		fmt.Fprintf(tw, "%s\t", strings.ToUpper(c))
+	}
+	fmt.Fprintln(tw)
+	row := func(label string, files int64, counts map[string]int64) {
+		fmt.Fprintf(tw, "%s\t%d\t", label, files)
+		for _, c := range cols {
+			fmt.Fprintf(tw, "%d\t", counts[c])
+		}
+		fmt.Fprintln(tw)
+	}
+	var total int64
+	for _, e := range r.Exhibits {
+		row(e.Label, e.Files, e.Classes)
+		total += e.Files
+	}
+	if len(r.Exhibits) > 1 {
+		row("all", total, r.Totals)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	media := func(m *Media, indent string) {
+		fmt.Fprintf(w, "%s%s  %s %dx%d %d bytes", indent, m.SHA256, m.MIME, m.Width, m.Height, m.Size)
+		if m.PDQ != "" {
+			fmt.Fprintf(w, "  PDQ %s q%d", m.PDQ, m.Quality)
+		}
+		fmt.Fprintln(w)
+		for _, f := range m.Files {
+			fmt.Fprintf(w, "%s  file    %s: %s\n", indent, f.Exhibit, f.Path)
+		}
+		for _, mt := range m.Matches {
+			fmt.Fprintf(w, "%s  match   %s\n", indent, matchLine(mt))
+		}
+		for _, s := range m.Elsewhere {
+			fmt.Fprintf(w, "%s  also in %s\n", indent, sightingLine(s))
+		}
+	}
+	newCount := 0
+	for _, c := range r.Clusters {
+		newCount += len(c.Media)
+	}
+	fmt.Fprintf(w, "\nNEW MEDIA: %d, in %d clusters of near-duplicates (largest first; PDQ within %d)\n", newCount, len(r.Clusters), ClusterRadius)
+	for _, c := range r.Clusters {
+		fmt.Fprintf(w, "\n cluster %d: %d media\n", c.ID, len(c.Media))
+		for _, m := range c.Media {
+			media(m, "  ")
+		}
+	}
+	fmt.Fprintf(w, "\nNEAR-DUPLICATES OF KNOWN MATERIAL: %d media (nearest first)\n", len(r.Near))
+	for _, m := range r.Near {
+		media(m, "  ")
+	}
+	fmt.Fprintf(w, "\nKNOWN MATERIAL (exact match): %d media\n", len(r.Known))
+	for _, m := range r.Known {
+		media(m, "  ")
+	}
+	fmt.Fprintf(w, "\nFILES THAT COULD NOT BE READ: %d\n", len(r.Errors))
+	for _, f := range r.Errors {
+		fmt.Fprintf(w, "  %s: %s\n    %s\n", f.Exhibit, f.Path, f.Error)
+	}
+	if len(r.Runs) > 0 {
+		fmt.Fprintln(w, "\nINGEST RUNS")
+		for _, run := range r.Runs {
+			fmt.Fprintf(w, "  #%d %s %s → %s: %d files (%d unchanged, skipped), %d bytes; %s\n", run.ID, run.Status, run.StartedAt, run.FinishedAt, run.Files, run.Skipped, run.Bytes, run.Roots)
+		}
+	}
+	return nil
+}
+
+// writeCSV writes one row per file and match: the form a spreadsheet or
+// another tool takes in.
+func (r *Report) writeCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"exhibit", "path", "class", "cluster", "sha256", "md5", "sha1", "mime", "size", "width", "height", "pdq", "pdq_quality",
+		"hashset", "entry", "category", "series", "signal", "distance", "seen_elsewhere", "error", "warning"})
+	itoa := func(n int64) string {
+		if n == 0 {
+			return ""
+		}
+		return fmt.Sprint(n)
+	}
+	written := map[string]bool{}
+	emit := func(m *Media) {
+		var elsewhere []string
+		for _, s := range m.Elsewhere {
+			elsewhere = append(elsewhere, sightingLine(s))
+		}
+		for _, f := range m.Files {
+			written[f.Exhibit+"\x00"+f.Path] = true
+			base := []string{f.Exhibit, f.Path, m.Class, itoa(int64(m.Cluster)), m.SHA256, m.MD5, m.SHA1, m.MIME, fmt.Sprint(m.Size), itoa(int64(m.Width)),
+				itoa(int64(m.Height)), m.PDQ, itoa(int64(m.Quality))}
+			tail := []string{strings.Join(elsewhere, "; "), f.Error, f.Warning}
+			if len(m.Matches) == 0 {
+				cw.Write(append(append(base, "", "", "", "", "", ""), tail...))
+			}
+			for _, mt := range m.Matches {
+				cat := ""
+				if mt.Entry.Category != nil {
+					cat = *mt.Entry.Category
+				}
+				cw.Write(append(append(base, mt.HashSet, mt.Entry.Key, cat, mt.Entry.Series, mt.SignalType, fmt.Sprint(mt.Distance)), tail...))
+			}
+		}
+	}
+	for _, c := range r.Clusters {
+		for _, m := range c.Media {
+			emit(m)
+		}
+	}
+	for _, m := range r.Near {
+		emit(m)
+	}
+	for _, m := range r.Known {
+		emit(m)
+	}
+	for _, f := range r.Errors {
+		if !written[f.Exhibit+"\x00"+f.Path] {
+			cw.Write([]string{f.Exhibit, f.Path, f.Class, "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", f.Error, f.Warning})
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
