@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/ariadne-vid/ariadne/internal/archive"
@@ -54,6 +55,15 @@ func (r *record) ingested(pdqVersion string) store.IngestedFile {
 	if r.res.PDQ != nil && r.media != nil {
 		q := *r.res.PDQQuality
 		out.Signals = append(out.Signals, store.Signal{Type: "pdq", Value: r.res.PDQ.String(), Quality: &q, Version: pdqVersion})
+		// The rotations and mirrors too: reports group new media with
+		// their mirrored copies, and the image is not read again for it.
+		if len(r.dihedral) == 8 {
+			hexes := make([]string, 8)
+			for i, h := range r.dihedral {
+				hexes[i] = h.String()
+			}
+			out.Signals = append(out.Signals, store.Signal{Type: store.SignalPDQDihedral, Value: strings.Join(hexes, ","), Quality: &q, Version: pdqVersion})
+		}
 	}
 	return out
 }

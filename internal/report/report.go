@@ -12,6 +12,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/ariadne-vid/ariadne/internal/index"
@@ -69,7 +70,8 @@ type Media struct {
 	// other exhibits of the case, and other cases.
 	Elsewhere []store.Sighting `json:"seen_elsewhere,omitempty"`
 
-	id int64
+	id       int64
+	dihedral string
 }
 
 // FileRef is a file of the scope.
@@ -139,7 +141,7 @@ func Build(ctx context.Context, st *store.Store, caseNumber, exhibitLabel, progr
 		m, ok := media[sf.Media.ID]
 		if !ok {
 			m = &Media{id: sf.Media.ID, SHA256: sf.Media.SHA256, MD5: sf.Media.MD5, SHA1: sf.Media.SHA1, Size: sf.Media.Size, MIME: sf.Media.MIME,
-				Width: sf.Media.Width, Height: sf.Media.Height, PDQ: sf.PDQ, Quality: sf.Quality, Class: class}
+				Width: sf.Media.Width, Height: sf.Media.Height, PDQ: sf.PDQ, Quality: sf.Quality, Class: class, dihedral: sf.Dihedral}
 			media[sf.Media.ID] = m
 		}
 		if rank, ok := classRank[class]; ok && rank < classRank[m.Class] {
@@ -230,9 +232,18 @@ func cluster(media []*Media) []Cluster {
 	ix := index.Build(hashes, ids)
 	s := ix.Searcher()
 	var found []index.Match
+	var qs []index.Hash
 	for k, h := range hashes {
 		i := int(ids[k])
-		found = s.Search(found[:0], h, ClusterRadius)
+		// Each media's rotations and mirrors against the others' hashes,
+		// so a mirrored copy joins its original's cluster.
+		qs = append(qs[:0], h)
+		for _, d := range strings.Split(media[i].dihedral, ",") {
+			if dh, err := index.ParseHex(d); err == nil {
+				qs = append(qs, dh)
+			}
+		}
+		found = s.SearchAny(found[:0], qs, ClusterRadius)
 		for _, f := range found {
 			if a, b := find(i), find(int(f.ID)); a != b {
 				parent[max(a, b)] = min(a, b)

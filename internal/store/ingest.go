@@ -23,6 +23,11 @@ const (
 // Classes lists the triage classes in the order reports show them.
 var Classes = []string{ClassNew, ClassNear, ClassKnown, ClassIgnorable, ClassOther, ClassError}
 
+// SignalPDQDihedral is the signal type of the 8 dihedral PDQ hashes of an
+// image (orig, rot90, rot180, rot270, flipx, flipy, flipp, flipm), comma
+// separated.
+const SignalPDQDihedral = "pdq-dihedral"
+
 // Signal is a perceptual hash of media.
 type Signal struct {
 	Type    string `json:"type"` // "pdq"
