@@ -3,10 +3,6 @@ package hashsets
 import (
 	"bytes"
 	"context"
-	"database/sql"
-	"fmt"
-	"math/rand/v2"
-	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -14,34 +10,25 @@ import (
 	"testing"
 
 	"github.com/ariadne-vid/ariadne/internal/store"
+	"github.com/ariadne-vid/ariadne/internal/store/storetest"
 )
 
-// stores returns a fresh SQLite store and, when ARIADNE_TEST_POSTGRES is
-// set (scripts/test sets it), a fresh PostgreSQL database.
+// stores returns a fresh store of each engine available.
 func stores(t *testing.T) map[string]*store.Store {
 	out := map[string]*store.Store{}
-	s, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"))
+	dsn := filepath.Join(t.TempDir(), "t.db")
+	s, err := store.Open(context.Background(), dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
 	out["sqlite"] = s
-	if raw := os.Getenv("ARIADNE_TEST_POSTGRES"); raw != "" {
-		admin, err := sql.Open("pgx", raw)
+	if os.Getenv(storetest.PostgresEnv) != "" {
+		p, err := store.Open(context.Background(), storetest.NewPostgres(t))
 		if err != nil {
 			t.Fatal(err)
 		}
-		name := fmt.Sprintf("ariadne_hs_%d", rand.Uint64()%1e12)
-		if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
-			t.Fatal(err)
-		}
-		u, _ := url.Parse(raw)
-		u.Path = "/" + name
-		p, err := store.Open(context.Background(), u.String())
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { p.Close(); admin.Exec("DROP DATABASE " + name); admin.Close() })
+		t.Cleanup(func() { p.Close() })
 		out["postgres"] = p
 	}
 	return out
