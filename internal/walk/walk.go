@@ -56,7 +56,9 @@ func walkDir(ctx context.Context, dir string, fn func(Entry) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	f, err := os.Open(dir)
+	// Listed through Open, like files, so the listing leaves the folder's
+	// access time as it was.
+	f, err := Open(dir)
 	if err != nil {
 		return fn(Entry{Path: dir, Err: fmt.Errorf("list directory: %w", err)})
 	}
