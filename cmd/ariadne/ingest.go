@@ -44,6 +44,7 @@ func runIngest(args []string, stdout, stderr io.Writer) error {
 	fs.Int64Var(&limits.MaxMemberSize, "archive-member-max", 4<<30, "archive members larger than this (bytes, expanded) are refused")
 	fs.Int64Var(&limits.MaxTotal, "archive-total-max", 64<<30, "bytes expanded from one archive, at most")
 	fs.Int64Var(&limits.MaxNested, "archive-nested-max", 512<<20, "nested archives larger than this (bytes) are not opened (they are held in memory)")
+	every := fs.Duration("progress-every", 0, "how often progress is shown (default 250ms on a terminal, 1s for --json)")
 	cpuProfile := fs.String("cpuprofile", "", "write a Go CPU profile to this file")
 	paths, err := parseFlags(fs, args)
 	if err != nil {
@@ -87,6 +88,9 @@ func runIngest(args []string, stdout, stderr io.Writer) error {
 	}
 	progress := ingest.NewProgress()
 	reporter := newProgressReporter(stdout, stderr, *jsonOut)
+	if *every > 0 {
+		reporter.every = *every
+	}
 	done := make(chan struct{})
 	go func() {
 		t := time.NewTicker(reporter.every)

@@ -281,6 +281,16 @@ func rgb8(m image.Image, x, y int) (r, g, b uint8, ok bool) {
 	case *image.NRGBA64:
 		p := m.Pix[m.PixOffset(x, y):]
 		return p[0], p[2], p[4], true
+	case *image.RGBA:
+		// Opaque RGB PNGs decode to RGBA; premultiplied pixels that are not
+		// opaque take the general path below, which un-premultiplies.
+		if p := m.Pix[m.PixOffset(x, y):]; p[3] == 0xff {
+			return p[0], p[1], p[2], true
+		}
+	case *image.RGBA64:
+		if p := m.Pix[m.PixOffset(x, y):]; p[6] == 0xff && p[7] == 0xff {
+			return p[0], p[2], p[4], true
+		}
 	case *image.YCbCr:
 		yi, ci := m.YOffset(x, y), m.COffset(x, y)
 		r, g, b := color.YCbCrToRGB(m.Y[yi], m.Cb[ci], m.Cr[ci])

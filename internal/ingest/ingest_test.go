@@ -277,11 +277,11 @@ func TestArchivesAndNesting(t *testing.T) {
 			"ex/phone.zip!/backup.tgz!/a/new.png":                   "new",
 			"ex/phone.zip!/backup.tgz!/a/note.txt":                  "other",
 			"ex/phone.zip!/backup.tgz!/a/inner.zip!/deep/known.jpg": "known",
-			"ex/phone.zip":                                          "other",
-			"ex/plain.tar!/x/good.so":                               "ignorable",
-			"ex/plain.tar":                                          "other",
-			"ex/single.gz":                                          "other",
-			"ex/unrelated.c":                                        "other",
+			"ex/phone.zip":            "other",
+			"ex/plain.tar!/x/good.so": "ignorable",
+			"ex/plain.tar":            "other",
+			"ex/single.gz":            "other",
+			"ex/unrelated.c":          "other",
 		}
 		for p, class := range want {
 			if got[p].class != class {
