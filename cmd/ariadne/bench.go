@@ -17,12 +17,12 @@ import (
 )
 
 func init() {
-	register(command{name: "bench", summary: "measure speed: bench hash DIR", run: runBench})
+	register(command{name: "bench", summary: "measure speed: bench hash|index|import|ingest (and make their data)", run: runBench})
 }
 
 func runBench(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usageErr("bench what? (hash, index, index-data, import)")
+		return usageErr("bench what? (hash, index, index-data, import, ingest, exhibit)")
 	}
 	switch args[0] {
 	case "hash":
@@ -33,8 +33,12 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 		return benchIndexData(args[1:], stdout, stderr)
 	case "import":
 		return benchImport(args[1:], stdout, stderr)
+	case "ingest":
+		return benchIngest(args[1:], stdout, stderr)
+	case "exhibit":
+		return benchExhibit(args[1:], stdout, stderr)
 	}
-	return usageErr("unknown benchmark %q (hash, index, index-data, import)", args[0])
+	return usageErr("unknown benchmark %q (hash, index, index-data, import, ingest, exhibit)", args[0])
 }
 
 // cpuTime is the user+system CPU time of this process so far.

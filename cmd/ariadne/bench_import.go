@@ -29,6 +29,26 @@ func benchEntryHashes(i int) (m, s, p string) {
 	return hex.EncodeToString(m5[:]), hex.EncodeToString(s1[:]), hex.EncodeToString(append(p1[:], p2[:12]...))
 }
 
+// writeBenchSet writes n synthetic entries as CSV (md5, sha1, pdq,
+// category).
+func writeBenchSet(path string, n int) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	fmt.Fprintln(w, "md5,sha1,pdq,category")
+	for i := range n {
+		m, s, p := benchEntryHashes(i)
+		fmt.Fprintf(w, "%s,%s,%s,%d\n", m, s, p, i%4)
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
 func benchImport(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("bench import", "[--n 10000000] [--db DB] [--lookups 10000]", stderr)
 	n := fs.Int("n", 1_000_000, "entries (CSV of md5, sha1, pdq, category)")
@@ -49,20 +69,9 @@ func benchImport(args []string, stdout, stderr io.Writer) error {
 		*db = filepath.Join(tmp, "bench.db")
 	}
 	csvPath := filepath.Join(tmp, "entries.csv")
-	f, err := os.Create(csvPath)
-	if err != nil {
+	if err := writeBenchSet(csvPath, *n); err != nil {
 		return err
 	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	fmt.Fprintln(w, "md5,sha1,pdq,category")
-	for i := range *n {
-		m, s, p := benchEntryHashes(i)
-		fmt.Fprintf(w, "%s,%s,%s,%d\n", m, s, p, i%4)
-	}
-	if err := w.Flush(); err != nil {
-		return err
-	}
-	f.Close()
 
 	st, err := store.Open(ctx, *db)
 	if err != nil {

@@ -32,19 +32,11 @@ type Matcher struct {
 // unchanged (their state is part of the file name).
 func NewMatcher(ctx context.Context, st *store.Store, cachePath string, minQuality int) (*Matcher, error) {
 	m := &Matcher{st: st, minQuality: minQuality, entries: map[int64]store.EntryRef{}}
-	sets, err := st.HashSets(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, s := range sets {
-		if s.Kind == store.KnownBad && s.Radius > m.maxRadius {
-			m.maxRadius = s.Radius
-		}
-	}
-	state, err := st.KnownBadState(ctx)
+	state, maxRadius, err := st.KnownBadState(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("known-bad sets: %w", err)
 	}
+	m.maxRadius = maxRadius
 	cache := ""
 	if cachePath != "" {
 		cache = cachePath + "." + state + ".idx"

@@ -251,30 +251,37 @@ func (s *Store) KnownBadPDQ(ctx context.Context, fn func(entryID int64, pdq stri
 	return rows.Err()
 }
 
-// KnownBadState summarises the known-bad sets (each set's ID, radius,
-// last write, entry count and highest entry ID), so that an index built
-// from them can be cached and known to be stale when any of them changed.
-func (s *Store) KnownBadState(ctx context.Context) (string, error) {
-	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT h.id, h.radius, h.updated_at,
-		(SELECT COUNT(*) FROM hashset_entry e WHERE e.hashset_id = h.id), (SELECT COALESCE(MAX(e.id), 0) FROM hashset_entry e WHERE e.hashset_id = h.id)
-		FROM hashset h WHERE h.kind = ? ORDER BY h.id`), KnownBad)
+// KnownBadState summarises the known-bad sets (each set's ID, radius and
+// last write, and the highest entry ID of the store), so that an index
+// built from them can be cached and known to be stale when any of them
+// changed: every write to a set's entries goes through an EntryWriter,
+// which marks the set written when it starts and when it commits. It
+// reads no entries, so it costs the same for a set of any size.
+func (s *Store) KnownBadState(ctx context.Context) (state string, maxRadius int, err error) {
+	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT id, radius, updated_at FROM hashset WHERE kind = ? ORDER BY id`), KnownBad)
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
 	defer rows.Close()
 	h := sha256.New()
 	for rows.Next() {
-		var id, radius, n, maxID int64
+		var id, radius int64
 		var updated string
-		if err := rows.Scan(&id, &radius, &updated, &n, &maxID); err != nil {
-			return "", err
+		if err := rows.Scan(&id, &radius, &updated); err != nil {
+			return "", 0, err
 		}
-		fmt.Fprintf(h, "%d %d %s %d %d\n", id, radius, updated, n, maxID)
+		fmt.Fprintf(h, "%d %d %s\n", id, radius, updated)
+		maxRadius = max(maxRadius, int(radius))
 	}
 	if err := rows.Err(); err != nil {
-		return "", err
+		return "", 0, err
 	}
-	return hex.EncodeToString(h.Sum(nil)[:12]), nil
+	var maxID int64
+	if err := s.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM hashset_entry`).Scan(&maxID); err != nil {
+		return "", 0, err
+	}
+	fmt.Fprintf(h, "max entry %d\n", maxID)
+	return hex.EncodeToString(h.Sum(nil)[:12]), maxRadius, nil
 }
 
 // EntryRef is a hash-set entry with the set it belongs to.
