@@ -1,0 +1,148 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"image/jpeg"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ariadne-vid/ariadne/internal/hasher"
+	"github.com/ariadne-vid/ariadne/internal/imaging"
+	"github.com/ariadne-vid/ariadne/internal/ingest"
+	"github.com/ariadne-vid/ariadne/internal/store"
+	"github.com/ariadne-vid/ariadne/internal/store/storetest"
+	"github.com/ariadne-vid/ariadne/internal/synth"
+)
+
+func write(t *testing.T, dir string, files map[string][]byte) {
+	for name, data := range files {
+		p := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func jpegOf(t *testing.T, seed uint64, w, h, q int, mirror bool) []byte {
+	m := synth.Scene(seed, w, h)
+	if mirror {
+		m = synth.Mirror(m)
+	}
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, m, &jpeg.Options{Quality: q}); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func TestReport(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		st := e.Store
+		for _, c := range []string{"R-1", "R-2"} {
+			if _, err := st.CreateCase(ctx, store.Case{Number: c}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		known := jpegOf(t, 11, 640, 400, 90, false)
+		res := hasher.New(hasher.Options{Imaging: imaging.Options{Fast: true}}).Hash("k", bytes.NewReader(known), int64(len(known)))
+		set, _ := st.SaveHashSet(ctx, store.HashSet{Name: "bad", Kind: store.KnownBad})
+		w, _ := st.NewEntryWriter(ctx, set.ID, store.WriterOptions{})
+		cat := "2"
+		w.Write(store.Entry{Key: "k1", PDQ: res.PDQ.String(), Category: &cat, Series: "Series K"})
+		if err := w.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		var text bytes.Buffer
+		png.Encode(&text, synth.Text(300, 80, []string{"benign"}))
+		dir := t.TempDir()
+		a, b, other := filepath.Join(dir, "a"), filepath.Join(dir, "b"), filepath.Join(dir, "other")
+		// Exhibit a: a series of three new media (original, resized, mirrored),
+		// a lone new media, a near copy of the known entry, a corrupt file.
+		write(t, a, map[string][]byte{
+			"s/1.jpg":    jpegOf(t, 7, 640, 480, 90, false),
+			"s/2.jpg":    jpegOf(t, 7, 320, 240, 70, false),
+			"s/3.jpg":    jpegOf(t, 7, 640, 480, 85, true),
+			"lone.png":   text.Bytes(),
+			"near.jpg":   jpegOf(t, 11, 320, 200, 60, false),
+			"broken.jpg": known[:100],
+		})
+		// Exhibit b of the same case and an exhibit of another case hold
+		// one of the same files.
+		write(t, b, map[string][]byte{"copy.jpg": jpegOf(t, 7, 640, 480, 90, false)})
+		write(t, other, map[string][]byte{"elsewhere.jpg": jpegOf(t, 7, 640, 480, 90, false)})
+		for _, x := range []struct{ c, label, dir string }{{"R-1", "A", a}, {"R-1", "B", b}, {"R-2", "X", other}} {
+			ex, err := st.AddExhibit(ctx, store.Exhibit{CaseNumber: x.c, Label: x.label})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := ingest.Run(ctx, st, ex, []string{x.dir}, ingest.Options{}, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r, err := Build(ctx, st, "R-1", "A", "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := r.Totals; got["new"] != 4 || got["near"] != 1 || got["error"] != 1 {
+			t.Errorf("totals %v", got)
+		}
+		if len(r.Clusters) != 2 || len(r.Clusters[0].Media) != 3 || len(r.Clusters[1].Media) != 1 {
+			t.Fatalf("clusters: %d, want the series of 3 first, then the lone one", len(r.Clusters))
+		}
+		if len(r.Near) != 1 || r.Near[0].Matches[0].Entry.Series != "Series K" || len(r.Errors) != 1 {
+			t.Errorf("near %+v errors %+v", r.Near, r.Errors)
+		}
+		var seen []string
+		for _, m := range r.Clusters[0].Media {
+			for _, s := range m.Elsewhere {
+				seen = append(seen, s.Case+"/"+s.Exhibit+"/"+s.Path)
+			}
+		}
+		if strings.Join(seen, " ") != "R-1/B/b/copy.jpg R-2/X/other/elsewhere.jpg" {
+			t.Errorf("seen elsewhere: %v", seen)
+		}
+
+		var out bytes.Buffer
+		if err := r.Write(&out, "html"); err != nil {
+			t.Fatal(err)
+		}
+		html := out.String()
+		for _, bad := range []string{"<img", "src=", "http://", "https://", "<script"} {
+			if strings.Contains(html, bad) {
+				t.Errorf("HTML report contains %q", bad)
+			}
+		}
+		if !strings.Contains(html, "Series K") || !strings.Contains(html, "a/s/1.jpg") {
+			t.Error("HTML report lacks the match or the paths")
+		}
+		out.Reset()
+		if err := r.Write(&out, "csv"); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := csv.NewReader(&out).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rows[0][0] != "exhibit" || len(rows) != 1+6 {
+			t.Errorf("CSV: %d rows (want a header and one per file)", len(rows))
+		}
+		out.Reset()
+		r.Write(&out, "json")
+		var back Report
+		if err := json.Unmarshal(out.Bytes(), &back); err != nil || len(back.Clusters) != 2 {
+			t.Errorf("JSON: %v", err)
+		}
+		out.Reset()
+		if err := r.Write(&out, "text"); err != nil || !strings.Contains(out.String(), "cluster 1: 3 media") {
+			t.Errorf("text report:\n%s", out.String())
+		}
+	})
+}
