@@ -1,0 +1,270 @@
+// Package ffmpeg runs the ffmpeg and ffprobe programs (Debian's ffmpeg
+// package) to read video and audio: stream facts, raw RGB frames and
+// mono PCM. Decoding every format seized media comes in is ffmpeg's job;
+// Ariadne hashes what it decodes. Nothing is written: the programs read
+// the file and write to a pipe.
+package ffmpeg
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// ErrMissing is returned when ffmpeg or ffprobe is not installed.
+var ErrMissing = errors.New("ffmpeg/ffprobe not found: install Debian's ffmpeg package (apt-get install ffmpeg) to hash video and audio")
+
+var (
+	lookOnce              sync.Once
+	ffmpegPath, probePath string
+	lookErr               error
+)
+
+func find() (string, string, error) {
+	lookOnce.Do(func() {
+		var err1, err2 error
+		ffmpegPath, err1 = exec.LookPath("ffmpeg")
+		probePath, err2 = exec.LookPath("ffprobe")
+		if err1 != nil || err2 != nil {
+			lookErr = ErrMissing
+		}
+	})
+	return ffmpegPath, probePath, lookErr
+}
+
+// Available reports whether ffmpeg and ffprobe are installed.
+func Available() bool {
+	_, _, err := find()
+	return err == nil
+}
+
+// Info is what ffprobe says of a file's first video and first audio
+// stream.
+type Info struct {
+	Format   string  `json:"format"`
+	Duration float64 `json:"duration"` // seconds, of the container
+	HasVideo bool    `json:"has_video"`
+	Width    int     `json:"width,omitempty"`
+	Height   int     `json:"height,omitempty"`
+	// FrameRate is the video's average frame rate (avg_frame_rate), as
+	// the vPDQ reference uses it for timestamps and sampling.
+	FrameRate float64 `json:"frame_rate,omitempty"`
+	Frames    int     `json:"frames,omitempty"` // as the container declares, 0 if unknown
+	HasAudio  bool    `json:"has_audio"`
+	AudioRate int     `json:"audio_rate,omitempty"`
+}
+
+// Probe asks ffprobe about a file.
+func Probe(ctx context.Context, path string) (Info, error) {
+	_, probe, err := find()
+	if err != nil {
+		return Info{}, err
+	}
+	cmd := exec.CommandContext(ctx, probe, "-v", "error", "-of", "json", "-show_format", "-show_streams", "--", path)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return Info{}, fmt.Errorf("ffprobe: %s", firstLine(stderr.String(), err))
+	}
+	var raw struct {
+		Streams []struct {
+			CodecType    string `json:"codec_type"`
+			Width        int    `json:"width"`
+			Height       int    `json:"height"`
+			AvgFrameRate string `json:"avg_frame_rate"`
+			NbFrames     string `json:"nb_frames"`
+			SampleRate   string `json:"sample_rate"`
+			Disposition  struct {
+				AttachedPic int `json:"attached_pic"`
+			} `json:"disposition"`
+		} `json:"streams"`
+		Format struct {
+			FormatName string `json:"format_name"`
+			Duration   string `json:"duration"`
+		} `json:"format"`
+	}
+	if err := json.Unmarshal(out, &raw); err != nil {
+		return Info{}, fmt.Errorf("ffprobe output: %w", err)
+	}
+	info := Info{Format: raw.Format.FormatName}
+	info.Duration, _ = strconv.ParseFloat(raw.Format.Duration, 64)
+	for _, s := range raw.Streams {
+		switch {
+		case s.CodecType == "video" && !info.HasVideo && s.Disposition.AttachedPic == 0:
+			info.HasVideo = true
+			info.Width, info.Height = s.Width, s.Height
+			info.FrameRate = parseRate(s.AvgFrameRate)
+			info.Frames, _ = strconv.Atoi(s.NbFrames)
+		case s.CodecType == "audio" && !info.HasAudio:
+			info.HasAudio = true
+			info.AudioRate, _ = strconv.Atoi(s.SampleRate)
+		}
+	}
+	return info, nil
+}
+
+func parseRate(s string) float64 {
+	num, den, ok := strings.Cut(s, "/")
+	n, err1 := strconv.ParseFloat(num, 64)
+	if !ok {
+		return n
+	}
+	d, err2 := strconv.ParseFloat(den, 64)
+	if err1 != nil || err2 != nil || d == 0 {
+		return 0
+	}
+	return n / d
+}
+
+func firstLine(s string, err error) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return err.Error()
+	}
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}
+
+// FrameOptions choose how frames are decoded.
+type FrameOptions struct {
+	// Every keeps frames whose index is a multiple of it (1 or less:
+	// every frame), selected by index as the vPDQ reference does.
+	Every int
+	// Size, when not 0, scales frames to Size×Size with Lanczos (the
+	// reference's downsampled variant).
+	Size int
+	// CColourConversion forces ffmpeg's C code for the YUV to RGB
+	// conversion (-cpuflags 0); the SIMD code differs by a level on some
+	// pixels, and older reference hashes were made with the C code.
+	CColourConversion bool
+}
+
+// Frames decodes the first video stream of path to 8-bit RGB frames,
+// in decode order and at their stored orientation, and calls fn with
+// each (the buffer is reused for the next frame).
+func Frames(ctx context.Context, path string, width, height int, opts FrameOptions, fn func(index int, rgb []byte) error) error {
+	bin, _, err := find()
+	if err != nil {
+		return err
+	}
+	args := []string{"-nostdin", "-v", "error"}
+	if opts.CColourConversion {
+		args = append(args, "-cpuflags", "0")
+	}
+	args = append(args, "-noautorotate", "-i", path, "-map", "0:v:0", "-an", "-sn", "-dn", "-fps_mode", "passthrough", "-sws_flags", "area")
+	var filters []string
+	if opts.Every > 1 {
+		filters = append(filters, fmt.Sprintf(`select=not(mod(n\,%d))`, opts.Every))
+	}
+	if opts.Size > 0 {
+		filters = append(filters, fmt.Sprintf("scale=%d:%d:flags=lanczos", opts.Size, opts.Size))
+		width, height = opts.Size, opts.Size
+	}
+	if len(filters) > 0 {
+		args = append(args, "-vf", strings.Join(filters, ","))
+	}
+	args = append(args, "-f", "rawvideo", "-pix_fmt", "rgb24", "-")
+	cmd := exec.CommandContext(ctx, bin, args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("ffmpeg: %w", err)
+	}
+	every := max(opts.Every, 1)
+	frame := make([]byte, width*height*3)
+	r := bufio.NewReaderSize(out, 1<<20)
+	var fnErr error
+	for i := 0; ; i++ {
+		if _, err := io.ReadFull(r, frame); err != nil {
+			if err != io.EOF && err != io.ErrUnexpectedEOF {
+				fnErr = err
+			}
+			break
+		}
+		if fnErr = fn(i*every, frame); fnErr != nil {
+			break
+		}
+	}
+	if fnErr != nil {
+		cmd.Process.Kill()
+	}
+	werr := cmd.Wait()
+	if fnErr != nil {
+		return fnErr
+	}
+	if werr != nil {
+		return fmt.Errorf("ffmpeg: %s", firstLine(stderr.String(), werr))
+	}
+	return nil
+}
+
+// Resample is the resampler fpcalc's libswresample uses in its
+// compatible mode; with it ffmpeg's PCM gives fpcalc's fingerprints.
+const Resample = "aresample=osr=11025:ocl=mono:osf=s16:filter_size=16:phase_shift=8:linear_interp=1:cutoff=0.8:tsf=s16p"
+
+// PCM decodes the first audio stream of path to mono 16-bit samples at
+// 11,025 Hz and calls fn with them in pieces.
+func PCM(ctx context.Context, path string, fn func([]int16) error) error {
+	bin, _, err := find()
+	if err != nil {
+		return err
+	}
+	cmd := exec.CommandContext(ctx, bin, "-nostdin", "-v", "error", "-i", path, "-map", "0:a:0", "-vn", "-sn", "-dn",
+		"-af", Resample, "-f", "s16le", "-")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("ffmpeg: %w", err)
+	}
+	buf := make([]byte, 1<<16)
+	samples := make([]int16, 0, len(buf)/2)
+	var carry []byte
+	var fnErr error
+	for {
+		n, err := out.Read(buf[len(carry):])
+		copy(buf, carry)
+		data := buf[:len(carry)+n]
+		even := len(data) &^ 1
+		samples = samples[:0]
+		for i := 0; i < even; i += 2 {
+			samples = append(samples, int16(uint16(data[i])|uint16(data[i+1])<<8))
+		}
+		carry = append(carry[:0], data[even:]...)
+		if len(samples) > 0 {
+			if fnErr = fn(samples); fnErr != nil {
+				break
+			}
+		}
+		if err != nil {
+			break
+		}
+	}
+	if fnErr != nil {
+		cmd.Process.Kill()
+	}
+	werr := cmd.Wait()
+	if fnErr != nil {
+		return fnErr
+	}
+	if werr != nil {
+		return fmt.Errorf("ffmpeg: %s", firstLine(stderr.String(), werr))
+	}
+	return nil
+}
