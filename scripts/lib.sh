@@ -74,3 +74,16 @@ stop_postgres() {
 	"${PG_RUN[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
 	rm -rf "$PG_DIR"
 }
+
+# media_tools installs the programs that read video and audio (ffmpeg)
+# and, with "test", those the tests check against or make clips with
+# (fpcalc, sox, espeak-ng). Without them, ingest records video and audio
+# with exact hashes only, and says so.
+media_tools() {
+	need_pkg /usr/bin/ffmpeg ffmpeg || echo "ffmpeg not available: video and audio get exact hashes only" >&2
+	if [ "${1:-}" = test ]; then
+		need_pkg /usr/bin/fpcalc libchromaprint-tools || echo "fpcalc not available: audio conformance tests skip" >&2
+		need_pkg /usr/bin/sox sox || echo "sox not available: audio tests skip" >&2
+		need_pkg /usr/bin/espeak-ng espeak-ng || echo "espeak-ng not available: audio tests skip" >&2
+	fi
+}

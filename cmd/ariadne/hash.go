@@ -26,6 +26,7 @@ func runHash(args []string, stdout, stderr io.Writer) error {
 	format := fs.String("format", "jsonl", "output: jsonl (one JSON object per file) or csv (pdq,quality,path as the reference pdq-photo-hasher prints)")
 	exact := fs.Bool("exact", false, "decode JPEGs at full size, as the reference does (bit-identical hashes, about half the speed)")
 	maxPixels := fs.Int64("max-pixels", imaging.DefaultMaxPixels, "refuse images with more pixels than this (memory bound)")
+	av := avFlags(fs)
 	cpuProfile := fs.String("cpuprofile", "", "write a Go CPU profile to this file")
 	paths, err := parseFlags(fs, args)
 	if err != nil {
@@ -45,6 +46,7 @@ func runHash(args []string, stdout, stderr io.Writer) error {
 	opts := hasher.Options{
 		Imaging:  imaging.Options{Fast: !*exact, MaxPixels: *maxPixels},
 		Dihedral: *dihedral,
+		AV:       av(),
 	}
 	if imaging.JPEGDecoder != "libjpeg-turbo" {
 		slog.Info("built without libjpeg-turbo (go build -tags libjpeg): JPEGs are decoded by Go at full size, no fast path")

@@ -44,6 +44,7 @@ func runIngest(args []string, stdout, stderr io.Writer) error {
 	fs.Int64Var(&limits.MaxMemberSize, "archive-member-max", 4<<30, "archive members larger than this (bytes, expanded) are refused")
 	fs.Int64Var(&limits.MaxTotal, "archive-total-max", 64<<30, "bytes expanded from one archive, at most")
 	fs.Int64Var(&limits.MaxNested, "archive-nested-max", 512<<20, "nested archives larger than this (bytes) are not opened (they are held in memory)")
+	av := avFlags(fs)
 	every := fs.Duration("progress-every", 0, "how often progress is shown (default 250ms on a terminal, 1s for --json)")
 	cpuProfile := fs.String("cpuprofile", "", "write a Go CPU profile to this file")
 	paths, err := parseFlags(fs, args)
@@ -80,7 +81,7 @@ func runIngest(args []string, stdout, stderr io.Writer) error {
 	}
 	opts := ingest.Options{
 		Jobs:       *jobs,
-		Hasher:     hasher.Options{Imaging: imaging.Options{Fast: !*exact, MaxPixels: *maxPixels}},
+		Hasher:     hasher.Options{Imaging: imaging.Options{Fast: !*exact, MaxPixels: *maxPixels}, AV: av()},
 		Archive:    limits,
 		Rehash:     *rehash,
 		IndexCache: indexCachePath(*db),

@@ -12,8 +12,10 @@ import (
 	"strings"
 
 	"github.com/ariadne-vid/ariadne/internal/digest"
+	"github.com/ariadne-vid/ariadne/internal/ffmpeg"
 	"github.com/ariadne-vid/ariadne/internal/imaging"
 	"github.com/ariadne-vid/ariadne/internal/pdq"
+	"github.com/ariadne-vid/ariadne/internal/video"
 	"github.com/ariadne-vid/ariadne/internal/walk"
 )
 
@@ -32,7 +34,15 @@ type Result struct {
 	Orientation int        `json:"exif_orientation,omitempty"`
 	// FirstFrame is set for animated GIF and WebP files: only their first
 	// frame was hashed.
-	FirstFrame bool   `json:"first_frame_only,omitempty"`
+	FirstFrame bool `json:"first_frame_only,omitempty"`
+	// Video and audio: the duration, the vPDQ hash as the reference's
+	// lines (index,quality,hex,timestamp) and the audio fingerprint as
+	// fpcalc prints it (of the first audio stream).
+	Duration   float64       `json:"duration,omitempty"`
+	VPDQ       []string      `json:"vpdq,omitempty"`
+	Audio      string        `json:"audio,omitempty"`
+	VPDQFrames []video.Frame `json:"-"`
+	AudioItems []uint32      `json:"-"`
 	Warning    string `json:"warning,omitempty"`
 	Error      string `json:"error,omitempty"`
 }
@@ -44,6 +54,24 @@ type Options struct {
 	// MaxImageBytes: image files larger than this get exact hashes and an
 	// error instead of being held in memory to decode (default 512 MiB).
 	MaxImageBytes int64
+	// AV hashes video (vPDQ) and audio (fingerprint) through ffmpeg.
+	AV AVOptions
+}
+
+// AVOptions configure video and audio hashing.
+type AVOptions struct {
+	Enabled bool
+	// SecondsPerHash: vPDQ hashes one frame every int(S × frame rate)
+	// frames (0: every frame).
+	SecondsPerHash float64
+	// ffmpeg reads a temporary copy, written while the digests read the
+	// file (one pass over the evidence): ffmpeg opening the evidence
+	// itself would update its access time, and a member of an archive
+	// has no file of its own. The copy goes to SpoolDir (default the
+	// system's temporary folder) and is removed at once; files over
+	// MaxSpool bytes (default 4 GiB) get exact hashes only.
+	SpoolDir string
+	MaxSpool int64
 }
 
 const defaultMaxImageBytes = 512 << 20
@@ -107,6 +135,10 @@ func (h *Hasher) Hash(name string, r io.Reader, size int64) Result {
 		return h.fail(res, fmt.Errorf("read: %w", err))
 	}
 	format := imaging.Sniff(head[:n])
+	if av := ffmpeg.Sniff(head[:n]); av != "" && format == imaging.Unknown && h.opts.AV.Enabled {
+		res.MIME = av
+		return h.hashAV(res, head[:n], r, size)
+	}
 	if format == imaging.Unknown {
 		res.MIME = http.DetectContentType(head[:n])
 		if err := h.drain(head[:n], r); err != nil {

@@ -6,6 +6,8 @@
 package hashsets
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 
@@ -138,6 +140,17 @@ func keyOf(e *store.Entry) string {
 		return "md5:" + e.MD5
 	case e.PDQ != "":
 		return "pdq:" + e.PDQ
+	case e.VPDQ != "":
+		return "vpdq:" + digestKey(e.VPDQ)
+	case e.Chromaprint != "":
+		return "chromaprint:" + digestKey(e.Chromaprint)
 	}
 	return ""
 }
+
+// digestKey names a long signal by the start of its SHA-256.
+func digestKey(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:16])
+}
+

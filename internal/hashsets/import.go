@@ -19,6 +19,7 @@ const (
 	FormatCSV  = "csv"
 	FormatList = "list"
 	FormatNSRL = "nsrl"
+	FormatVPDQ = "vpdq" // one video's vPDQ hash, in the reference's text format
 )
 
 // ImportOptions say what to import and how.
@@ -39,6 +40,9 @@ func Sniff(head []byte) string {
 		return FormatNSRL
 	case bytes.HasPrefix(bytes.TrimSpace(head), []byte("{")):
 		return FormatVICS
+	}
+	if isVPDQ(head) {
+		return FormatVPDQ
 	}
 	first, _, _ := bytes.Cut(head, []byte("\n"))
 	if bytes.Contains(first, []byte(",")) && !bytes.HasPrefix(first, []byte("#")) {
@@ -85,11 +89,13 @@ func Import(ctx context.Context, st *store.Store, path string, opts ImportOption
 		rep, err = ReadCSV(br, hs.CategoryScheme, sink)
 	case FormatList:
 		rep, err = ReadList(br, opts.Hash, sink)
+	case FormatVPDQ:
+		rep, err = ReadVPDQ(br, path, sink)
 	case FormatNSRL:
 		f.Close()
 		rep, err = ReadNSRL(ctx, path, sink)
 	default:
-		err = fmt.Errorf("unknown format %q (auto, vics, csv, list, nsrl)", format)
+		err = fmt.Errorf("unknown format %q (auto, vics, csv, list, nsrl, vpdq)", format)
 	}
 	if err == nil && opts.Atomic && rep.Rejected > 0 {
 		err = fmt.Errorf("%d records rejected: nothing imported (--atomic)", rep.Rejected)

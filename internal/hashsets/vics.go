@@ -293,6 +293,12 @@ func mediaEntry(raw json.RawMessage, scheme string) (store.Entry, error) {
 	}
 	var otherHashes []vicsAltHash
 	for _, a := range m.AlternativeHashes {
+		if handled, err := setMediaSignal(&e, a.HashName, a.HashValue); handled {
+			if err != nil {
+				return e, fmt.Errorf("AlternativeHashes: %w", err)
+			}
+			continue
+		}
 		kind, kerr := ParseHashKind(a.HashName)
 		if kerr != nil || kind == MD5 || kind == SHA1 {
 			otherHashes = append(otherHashes, a)
@@ -328,7 +334,7 @@ func mediaEntry(raw json.RawMessage, scheme string) (store.Entry, error) {
 	e.VictimIdentified, e.OffenderIdentified = m.VictimIdentified.ptr(), m.OffenderIdentified.ptr()
 	e.IsDistributed, e.IsPrecategorized = m.IsDistributed.ptr(), m.IsPrecategorized.ptr()
 	if keyOf(&e) == "" && e.PhotoDNA == "" {
-		return e, errors.New("no MD5, SHA1, SHA256, PDQ or PhotoDNA")
+		return e, errors.New("no MD5, SHA1, SHA256, PDQ, PhotoDNA, vPDQ or Chromaprint")
 	}
 	id := strings.Trim(string(m.MediaID), `" `)
 	if id != "" && id != "null" {
@@ -463,6 +469,12 @@ func mediaObject(e store.Entry) ([]byte, error) {
 	}
 	if e.PDQ != "" {
 		alt = append(alt, vicsAltHash{"PDQ", e.PDQ})
+	}
+	if e.VPDQ != "" {
+		alt = append(alt, vicsAltHash{"vPDQ", e.VPDQ})
+	}
+	if e.Chromaprint != "" {
+		alt = append(alt, vicsAltHash{"Chromaprint", e.Chromaprint})
 	}
 	if raw, ok := obj["AlternativeHashes"].(json.RawMessage); ok {
 		var others []vicsAltHash

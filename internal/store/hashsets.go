@@ -32,12 +32,17 @@ type HashSet struct {
 // (a re-import with the same key updates it). Pointers are nil when the
 // source did not say: an unknown flag is not false, no category is not 0.
 type Entry struct {
-	Key                string  `json:"key"`
-	MD5                string  `json:"md5,omitempty"`
-	SHA1               string  `json:"sha1,omitempty"`
-	SHA256             string  `json:"sha256,omitempty"`
-	PDQ                string  `json:"pdq,omitempty"`
-	PhotoDNA           string  `json:"photodna,omitempty"`
+	Key      string `json:"key"`
+	MD5      string `json:"md5,omitempty"`
+	SHA1     string `json:"sha1,omitempty"`
+	SHA256   string `json:"sha256,omitempty"`
+	PDQ      string `json:"pdq,omitempty"`
+	PhotoDNA string `json:"photodna,omitempty"`
+	// VPDQ is a video's vPDQ hash in the reference's text format (one
+	// index,quality,hex,timestamp line per hashed frame).
+	VPDQ string `json:"vpdq,omitempty"`
+	// Chromaprint is an audio fingerprint as fpcalc prints it.
+	Chromaprint        string  `json:"chromaprint,omitempty"`
 	CategoryScheme     string  `json:"category_scheme,omitempty"`
 	Category           *string `json:"category,omitempty"`
 	Series             string  `json:"series,omitempty"`
@@ -120,7 +125,7 @@ func (s *Store) HashSets(ctx context.Context) ([]HashSet, error) {
 	return out, rows.Err()
 }
 
-var entryColumns = []string{"hashset_id", "entry_key", "md5", "sha1", "sha256", "pdq", "photodna", "category_scheme", "category", "series",
+var entryColumns = []string{"hashset_id", "entry_key", "md5", "sha1", "sha256", "pdq", "photodna", "vpdq", "chromaprint", "category_scheme", "category", "series",
 	"victim_identified", "offender_identified", "is_distributed", "is_precategorized", "mime", "size", "file_name", "tags", "comments",
 	"date_updated", "extra", "tombstone"}
 
@@ -147,7 +152,7 @@ func nullInt(p *int64) any {
 
 func (e *Entry) args(hashSetID int64) []any {
 	return []any{hashSetID, e.Key, nullable(e.MD5), nullable(e.SHA1), nullable(e.SHA256), nullable(e.PDQ), nullable(e.PhotoDNA),
-		nullable(e.CategoryScheme), nullString(e.Category), nullable(e.Series), nullBool(e.VictimIdentified), nullBool(e.OffenderIdentified),
+		nullable(e.VPDQ), nullable(e.Chromaprint), nullable(e.CategoryScheme), nullString(e.Category), nullable(e.Series), nullBool(e.VictimIdentified), nullBool(e.OffenderIdentified),
 		nullBool(e.IsDistributed), nullBool(e.IsPrecategorized), nullable(e.MIME), nullInt(e.Size), nullable(e.FileName),
 		nullable(e.Tags), nullable(e.Comments), nullable(e.DateUpdated), nullable(e.Extra), e.Tombstone}
 }
@@ -427,7 +432,7 @@ func (w *EntryWriter) closeStmt() {
 // entryColumnsOf lists the columns scanEntry reads, of table alias a.
 func entryColumnsOf(a string) string {
 	return strings.NewReplacer("a.", a+".").Replace(`a.entry_key, COALESCE(a.md5, ''), COALESCE(a.sha1, ''), COALESCE(a.sha256, ''),
-	COALESCE(a.pdq, ''), COALESCE(a.photodna, ''), COALESCE(a.category_scheme, ''), a.category, COALESCE(a.series, ''),
+	COALESCE(a.pdq, ''), COALESCE(a.photodna, ''), COALESCE(a.vpdq, ''), COALESCE(a.chromaprint, ''), COALESCE(a.category_scheme, ''), a.category, COALESCE(a.series, ''),
 	a.victim_identified, a.offender_identified, a.is_distributed, a.is_precategorized, COALESCE(a.mime, ''), a.size,
 	COALESCE(a.file_name, ''), COALESCE(a.tags, ''), COALESCE(a.comments, ''), COALESCE(a.date_updated, ''),
 	COALESCE(a.extra, ''), a.tombstone`)
@@ -440,7 +445,7 @@ func scanEntry(rows *sql.Rows, before ...any) (Entry, error) {
 	var cat sql.NullString
 	var vi, oi, dist, pre sql.NullBool
 	var size sql.NullInt64
-	dst := append(before, &e.Key, &e.MD5, &e.SHA1, &e.SHA256, &e.PDQ, &e.PhotoDNA, &e.CategoryScheme, &cat, &e.Series, &vi, &oi, &dist, &pre,
+	dst := append(before, &e.Key, &e.MD5, &e.SHA1, &e.SHA256, &e.PDQ, &e.PhotoDNA, &e.VPDQ, &e.Chromaprint, &e.CategoryScheme, &cat, &e.Series, &vi, &oi, &dist, &pre,
 		&e.MIME, &size, &e.FileName, &e.Tags, &e.Comments, &e.DateUpdated, &e.Extra, &e.Tombstone)
 	if err := rows.Scan(dst...); err != nil {
 		return e, err

@@ -176,3 +176,21 @@ CREATE TABLE ingest_run (
 -- A match is a fact about content: media × entry × signal, once, however
 -- often the media is seen or re-ingested.
 CREATE UNIQUE INDEX matches_once ON matches (media_id, entry_id, signal_type);
+
+-- migration 3: video and audio signals
+-- In hash sets: vpdq, the reference's text format (one
+-- index,quality,hex,timestamp line per hashed frame); chromaprint, the
+-- fingerprint as fpcalc prints it.
+ALTER TABLE hashset_entry ADD COLUMN vpdq TEXT;
+ALTER TABLE hashset_entry ADD COLUMN chromaprint TEXT;
+
+-- Of media: signals too long for the signal table's unique index (a
+-- vPDQ hash is a line per frame), one per media, type and version.
+CREATE TABLE media_av_signal (
+	id {ID},
+	media_id BIGINT NOT NULL REFERENCES media(id),
+	type TEXT NOT NULL,
+	value TEXT NOT NULL,
+	algorithm_version TEXT NOT NULL,
+	UNIQUE (media_id, type, algorithm_version)
+);
