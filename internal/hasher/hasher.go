@@ -43,8 +43,8 @@ type Result struct {
 	Audio      string        `json:"audio,omitempty"`
 	VPDQFrames []video.Frame `json:"-"`
 	AudioItems []uint32      `json:"-"`
-	Warning    string `json:"warning,omitempty"`
-	Error      string `json:"error,omitempty"`
+	Warning    string        `json:"warning,omitempty"`
+	Error      string        `json:"error,omitempty"`
 }
 
 // Options configure a Hasher.

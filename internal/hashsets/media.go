@@ -77,4 +77,3 @@ func ReadVPDQ(r io.Reader, path string, sink Sink) (Report, error) {
 	rep.Accepted++
 	return rep, nil
 }
-
