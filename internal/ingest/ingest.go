@@ -175,7 +175,9 @@ func Run(ctx context.Context, st *store.Store, exhibit store.Exhibit, paths []st
 	if opts.Hasher.Imaging.Fast {
 		pdqVersion = "pdq-fast" // JPEGs decoded at reduced size, at least 512 a side
 	}
-	optsJSON, _ := json.Marshal(map[string]any{"rehash": opts.Rehash, "pdq": pdqVersion, "min_quality": opts.MinQuality, "archive_limits": opts.Archive})
+	// The frame sampling is part of what a vPDQ hash is.
+	vpdqVersion := fmt.Sprintf("vpdq-sph%g", opts.Hasher.AV.SecondsPerHash)
+	optsJSON, _ := json.Marshal(map[string]any{"rehash": opts.Rehash, "pdq": pdqVersion, "min_quality": opts.MinQuality, "archive_limits": opts.Archive, "av": opts.Hasher.AV})
 	rootsJSON, _ := json.Marshal(absRoots)
 	runID, err := st.StartIngestRun(ctx, store.IngestRun{ExhibitID: exhibit.ID, Roots: string(rootsJSON), Options: string(optsJSON), Version: opts.Version})
 	if err != nil {
@@ -272,7 +274,7 @@ func Run(ctx context.Context, st *store.Store, exhibit store.Exhibit, paths []st
 		for batch := range matched {
 			out = out[:0]
 			for _, r := range batch {
-				out = append(out, r.ingested(pdqVersion))
+				out = append(out, r.ingested(pdqVersion, vpdqVersion))
 			}
 			if opts.Rehash {
 				n, err := countChanged(gctx, st, exhibit.ID, batch)

@@ -25,6 +25,7 @@ type Matcher struct {
 	// entries caches the set radius and kind of entries the index found
 	// (hits are rare, so this stays small).
 	entries map[int64]store.EntryRef
+	av      *avMatcher
 }
 
 // NewMatcher loads the known-bad PDQ hashes into an index. With a cache
@@ -32,6 +33,11 @@ type Matcher struct {
 // unchanged (their state is part of the file name).
 func NewMatcher(ctx context.Context, st *store.Store, cachePath string, minQuality int) (*Matcher, error) {
 	m := &Matcher{st: st, minQuality: minQuality, entries: map[int64]store.EntryRef{}}
+	av, err := newAVMatcher(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	m.av = av
 	state, maxRadius, err := st.KnownBadState(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("known-bad sets: %w", err)
@@ -145,6 +151,9 @@ func (m *Matcher) Match(ctx context.Context, batch []*record) error {
 		}
 	}
 	for _, r := range batch {
+		if !m.av.empty() {
+			m.av.match(r)
+		}
 		r.file.Class = r.class()
 	}
 	return nil

@@ -43,14 +43,23 @@ func (r *record) class() string {
 		return store.ClassIgnorable
 	case r.file.Error != "":
 		return store.ClassError
-	case r.res.PDQ != nil:
+	case r.res.PDQ != nil, len(r.res.VPDQFrames) > 0, len(r.res.AudioItems) > 0,
+		strings.HasPrefix(r.res.MIME, "video/"), strings.HasPrefix(r.res.MIME, "audio/"):
+		// Video and audio that could not be decoded (no ffmpeg) are still
+		// media: new until something says otherwise.
 		return store.ClassNew
 	}
 	return store.ClassOther
 }
 
-func (r *record) ingested(pdqVersion string) store.IngestedFile {
+func (r *record) ingested(pdqVersion, vpdqVersion string) store.IngestedFile {
 	out := store.IngestedFile{File: r.file, Media: r.media, Matches: r.matches}
+	if r.media != nil && len(r.res.VPDQ) > 0 {
+		out.AVSignals = append(out.AVSignals, store.Signal{Type: store.SignalVPDQ, Value: strings.Join(r.res.VPDQ, "\n") + "\n", Version: vpdqVersion})
+	}
+	if r.media != nil && r.res.Audio != "" {
+		out.AVSignals = append(out.AVSignals, store.Signal{Type: store.SignalChromaprint, Value: r.res.Audio, Version: "chromaprint-2"})
+	}
 	if r.res.PDQ != nil && r.media != nil {
 		q := *r.res.PDQQuality
 		out.Signals = append(out.Signals, store.Signal{Type: "pdq", Value: r.res.PDQ.String(), Quality: &q, Version: pdqVersion})
@@ -89,7 +98,8 @@ func fromResult(r *record, res hasher.Result) {
 	if res.SHA256 == "" {
 		return // nothing of the content was read
 	}
-	r.media = &store.Media{SHA256: res.SHA256, MD5: res.MD5, SHA1: res.SHA1, Size: res.Size, MIME: res.MIME, Width: res.Width, Height: res.Height}
+	r.media = &store.Media{SHA256: res.SHA256, MD5: res.MD5, SHA1: res.SHA1, Size: res.Size, MIME: res.MIME, Width: res.Width, Height: res.Height,
+		DurationMS: int64(res.Duration * 1000)}
 	if res.PDQ != nil {
 		r.dihedral = res.PDQDihedral
 	}

@@ -47,7 +47,10 @@ type IngestedFile struct {
 	File    File
 	Media   *Media // nil when the content could not be read
 	Signals []Signal
-	Matches []Match // MediaID is filled in by the write
+	// AVSignals are the long ones (vPDQ, audio fingerprint): one per
+	// media, type and version.
+	AVSignals []Signal
+	Matches   []Match // MediaID is filled in by the write
 }
 
 // WriteIngested writes a batch of files of an exhibit in one transaction.
@@ -75,6 +78,12 @@ func (s *Store) WriteIngested(ctx context.Context, exhibitID int64, batch []Inge
 			return err
 		}
 		defer file.Close()
+		avSignal, err := tx.PrepareContext(ctx, s.rebind(`INSERT INTO media_av_signal (media_id, type, value, algorithm_version) VALUES (?, ?, ?, ?)
+			ON CONFLICT (media_id, type, algorithm_version) DO NOTHING`))
+		if err != nil {
+			return err
+		}
+		defer avSignal.Close()
 		match, err := tx.PrepareContext(ctx, s.rebind(`INSERT INTO matches (media_id, file_id, entry_id, signal_type, distance, matched_at, index_version)
 			VALUES (?, NULL, ?, ?, ?, ?, ?) ON CONFLICT (media_id, entry_id, signal_type) DO NOTHING`))
 		if err != nil {
@@ -96,6 +105,11 @@ func (s *Store) WriteIngested(ctx context.Context, exhibitID int64, batch []Inge
 						q = *sg.Quality
 					}
 					if _, err := signal.ExecContext(ctx, id, sg.Type, sg.Value, q, sg.Version); err != nil {
+						return fmt.Errorf("save signal of %s: %w", f.File.Path, err)
+					}
+				}
+				for _, sg := range f.AVSignals {
+					if _, err := avSignal.ExecContext(ctx, id, sg.Type, sg.Value, sg.Version); err != nil {
 						return fmt.Errorf("save signal of %s: %w", f.File.Path, err)
 					}
 				}
@@ -227,6 +241,34 @@ func (s *Store) IngestRuns(ctx context.Context, exhibitID int64) ([]IngestRun, e
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// Signal types of video and audio.
+const (
+	SignalVPDQ        = "vpdq"        // the reference's lines
+	SignalChromaprint = "chromaprint" // as fpcalc prints it
+)
+
+// KnownBadAV calls fn for every live known-bad entry with a vPDQ hash or
+// an audio fingerprint.
+func (s *Store) KnownBadAV(ctx context.Context, fn func(entryID int64, vpdq, chromaprint string) error) error {
+	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT e.id, COALESCE(e.vpdq, ''), COALESCE(e.chromaprint, '') FROM hashset_entry e JOIN hashset h ON h.id = e.hashset_id
+		WHERE h.kind = ? AND (e.vpdq IS NOT NULL OR e.chromaprint IS NOT NULL) AND NOT e.tombstone ORDER BY e.id`), KnownBad)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var v, c string
+		if err := rows.Scan(&id, &v, &c); err != nil {
+			return err
+		}
+		if err := fn(id, v, c); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // KnownBadPDQ calls fn for every live entry with a PDQ hash in a

@@ -1,0 +1,113 @@
+package ingest
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/ariadne-vid/ariadne/internal/ffmpeg"
+	"github.com/ariadne-vid/ariadne/internal/hasher"
+	"github.com/ariadne-vid/ariadne/internal/hashsets"
+	"github.com/ariadne-vid/ariadne/internal/store"
+	"github.com/ariadne-vid/ariadne/internal/store/storetest"
+	"github.com/ariadne-vid/ariadne/internal/testvectors"
+)
+
+// TestVideoAndAudioMatching: a known-bad set carries one video's vPDQ
+// hash (the reference's file) and, in another entry, its soundtrack's
+// fingerprint. Other encodes of the video match by vPDQ (one inside a
+// zip), the large-logo copy, which vPDQ misses, matches by its
+// soundtrack, and a different video is new.
+func TestVideoAndAudioMatching(t *testing.T) {
+	if !ffmpeg.Available() {
+		if os.Getenv("CI") != "" {
+			t.Fatal("CI is set but ffmpeg is not installed")
+		}
+		t.Skip("ffmpeg not installed")
+	}
+	dir := testvectors.Dir(t, "video")
+	vid := func(n string) string { return filepath.Join(dir, "videos", n+".mp4") }
+	ref, err := os.ReadFile(filepath.Join(dir, "vpdq", "chair-orig-22-sd-bar.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	av := hasher.AVOptions{Enabled: true, SecondsPerHash: 1}
+	h := hasher.New(hasher.Options{AV: av})
+	orig := h.HashFile(vid("chair-orig-22-sd-bar"))
+	if orig.Audio == "" {
+		t.Fatalf("no audio fingerprint of the original: %+v", orig.Error)
+	}
+	vics, _ := json.Marshal(map[string]any{"@odata.context": "test", "value": []any{
+		map[string]any{"MediaID": 1, "Category": 1, "Series": "Chair", "AlternativeHashes": []any{map[string]string{"HashName": "vPDQ", "HashValue": string(ref)}}},
+		map[string]any{"MediaID": 2, "Category": 1, "Series": "Chair sound", "AlternativeHashes": []any{map[string]string{"HashName": "Chromaprint", "HashValue": orig.Audio}}},
+	}})
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		st := e.Store
+		setPath := filepath.Join(t.TempDir(), "set.json")
+		os.WriteFile(setPath, vics, 0o644)
+		if _, err := hashsets.Import(ctx, st, setPath, hashsets.ImportOptions{Set: store.HashSet{Name: "bad", Kind: store.KnownBad}}); err != nil {
+			t.Fatal(err)
+		}
+		st.CreateCase(ctx, store.Case{Number: "V"})
+		ex, _ := st.AddExhibit(ctx, store.Exhibit{CaseNumber: "V", Label: "E"})
+		ev := filepath.Join(t.TempDir(), "ev")
+		copyFile := func(src, dst string) []byte {
+			b, err := os.ReadFile(src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			os.MkdirAll(filepath.Dir(dst), 0o755)
+			os.WriteFile(dst, b, 0o644)
+			return b
+		}
+		copyFile(vid("chair-22-sd-grey-bar"), filepath.Join(ev, "grey.mp4"))
+		copyFile(vid("chair-22-with-large-logo-bar"), filepath.Join(ev, "logo.mp4"))
+		copyFile(vid("pattern-sd-grey-bar"), filepath.Join(ev, "pattern.mp4"))
+		inZip, _ := os.ReadFile(vid("chair-20-sd-bar"))
+		os.WriteFile(filepath.Join(ev, "sent.zip"), makeZip(t, map[string][]byte{"DCIM/chair.mp4": inZip}), 0o644)
+		if _, err := Run(ctx, st, ex, []string{ev}, Options{Jobs: 2, Hasher: hasher.Options{AV: av}}, nil); err != nil {
+			t.Fatal(err)
+		}
+		c, _ := st.CaseByNumber(ctx, "V")
+		signals := map[string][]string{}
+		classes := map[string]string{}
+		var ids []int64
+		paths := map[int64]string{}
+		st.ScopeFiles(ctx, c.ID, 0, func(sf store.ScopedFile) error {
+			classes[sf.File.Path] = sf.File.Class
+			if sf.Media != nil {
+				ids = append(ids, sf.Media.ID)
+				paths[sf.Media.ID] = sf.File.Path
+			}
+			return nil
+		})
+		ms, _ := st.MatchesOf(ctx, ids)
+		for id, list := range ms {
+			for _, m := range list {
+				signals[paths[id]] = append(signals[paths[id]], m.SignalType)
+			}
+		}
+		for p, want := range map[string]struct {
+			class  string
+			signal string
+		}{
+			"ev/grey.mp4":                 {"near", "vpdq"},
+			"ev/sent.zip!/DCIM/chair.mp4": {"near", "vpdq"},
+			"ev/logo.mp4":                 {"near", "chromaprint"},
+			"ev/pattern.mp4":              {"new", ""},
+		} {
+			got := classes[p]
+			has := want.signal == ""
+			for _, s := range signals[p] {
+				has = has || s == want.signal
+			}
+			if got != want.class || !has {
+				t.Errorf("%s: class %q, matches by %v; want %q by %q", p, got, signals[p], want.class, want.signal)
+			}
+		}
+		t.Logf("classes %v, matches %v", classes, signals)
+	})
+}

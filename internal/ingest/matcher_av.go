@@ -1,0 +1,122 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math"
+	"strings"
+
+	"github.com/ariadne-vid/ariadne/internal/audio"
+	"github.com/ariadne-vid/ariadne/internal/index"
+	"github.com/ariadne-vid/ariadne/internal/store"
+	"github.com/ariadne-vid/ariadne/internal/video"
+)
+
+// avMatcher finds known-bad videos and sounds: each known vPDQ frame is
+// in a PDQ index (so a video is looked up against every stored frame,
+// not compared with every stored video), each audio fingerprint item in
+// a map; the entries a media's frames or items hit are then compared in
+// full (percentages and alignment).
+type avMatcher struct {
+	frames   *index.Index // IDs are entry IDs; one per usable frame
+	searcher *index.Searcher
+	vpdq     map[int64][]video.Frame
+	items    map[uint32][]int64 // fingerprint item → entries holding it
+	prints   map[int64][]uint32
+}
+
+func newAVMatcher(ctx context.Context, st *store.Store) (*avMatcher, error) {
+	m := &avMatcher{vpdq: map[int64][]video.Frame{}, items: map[uint32][]int64{}, prints: map[int64][]uint32{}}
+	var hashes []index.Hash
+	var ids []uint64
+	err := st.KnownBadAV(ctx, func(id int64, vpdq, chromaprint string) error {
+		if vpdq != "" {
+			frames, err := video.ReadLines(strings.NewReader(vpdq))
+			if err != nil {
+				slog.Warn("known-bad entry has an unreadable vPDQ hash", "entry", id, "err", err)
+			}
+			m.vpdq[id] = frames
+			for _, f := range frames {
+				if f.Quality >= video.DefaultMatch.MinQuality {
+					hashes = append(hashes, index.FromPDQ(f.Hash))
+					ids = append(ids, uint64(id))
+				}
+			}
+		}
+		if chromaprint != "" {
+			items, _, err := audio.Decode(chromaprint)
+			if err != nil {
+				slog.Warn("known-bad entry has an unreadable audio fingerprint", "entry", id, "err", err)
+				return nil
+			}
+			m.prints[id] = items
+			seen := map[uint32]bool{}
+			for _, it := range items {
+				if !seen[it] {
+					seen[it] = true
+					m.items[it] = append(m.items[it], id)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load known-bad video and audio: %w", err)
+	}
+	m.frames = index.Build(hashes, ids)
+	m.searcher = m.frames.Searcher()
+	return m, nil
+}
+
+func (m *avMatcher) empty() bool { return len(m.vpdq) == 0 && len(m.prints) == 0 }
+
+// match adds the vPDQ and audio matches of a record.
+func (m *avMatcher) match(r *record) {
+	if len(r.res.VPDQFrames) > 0 && len(m.vpdq) > 0 {
+		votes := map[int64]int{}
+		var found []index.Match
+		for _, f := range r.res.VPDQFrames {
+			if f.Quality < video.DefaultMatch.MinQuality {
+				continue
+			}
+			found = m.searcher.Search(found[:0], index.FromPDQ(f.Hash), video.DefaultMatch.Distance)
+			hit := map[int64]bool{}
+			for _, x := range found {
+				hit[int64(x.ID)] = true
+			}
+			for id := range hit {
+				votes[id]++
+			}
+		}
+		for id := range votes {
+			c := video.Compare(r.res.VPDQFrames, m.vpdq[id], video.DefaultMatch)
+			if c.Match {
+				// The distance of a vPDQ match: the share of the query's
+				// frames that did not match, in percent.
+				r.matches = append(r.matches, store.Match{EntryID: id, SignalType: store.SignalVPDQ, Distance: int(math.Round(100 - c.QueryPercent))})
+				r.near = true
+			}
+		}
+	}
+	if len(r.res.AudioItems) > 0 && len(m.prints) > 0 {
+		votes := map[int64]int{}
+		for _, it := range r.res.AudioItems {
+			for _, id := range m.items[it] {
+				votes[id]++
+			}
+		}
+		for id, n := range votes {
+			if n < 2 {
+				continue
+			}
+			c := audio.Compare(r.res.AudioItems, m.prints[id], audio.DefaultMatch)
+			if c.Match {
+				// The distance of an audio match: the bit error rate of the
+				// matched segments, in percent.
+				r.matches = append(r.matches, store.Match{EntryID: id, SignalType: store.SignalChromaprint, Distance: int(math.Round(100 * c.BER))})
+				r.near = true
+			}
+		}
+	}
+}
