@@ -147,3 +147,25 @@ func TestDemo(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestCompareCommand(t *testing.T) {
+	dir := t.TempDir()
+	m := synth.Scene(77, 400, 300)
+	var a, b bytes.Buffer
+	png.Encode(&a, m)
+	png.Encode(&b, synth.Mirror(m))
+	pa, pb := filepath.Join(dir, "a.png"), filepath.Join(dir, "b.png")
+	os.WriteFile(pa, a.Bytes(), 0o644)
+	os.WriteFile(pb, b.Bytes(), 0o644)
+	out, errOut, code := runCLI(t, "compare", "--json", pa, pb)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var c comparison
+	if err := json.Unmarshal([]byte(out), &c); err != nil {
+		t.Fatal(err)
+	}
+	if c.SameContent || c.PDQDistance == nil || *c.PDQDistance > 31 || c.PDQVariant != "flipx" && c.PDQVariant != "flipy" {
+		t.Errorf("mirrored copy: %s", out)
+	}
+}

@@ -206,3 +206,11 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if clipsDir != "" {
+		os.RemoveAll(clipsDir)
+	}
+	os.Exit(code)
+}

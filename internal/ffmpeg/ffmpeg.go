@@ -223,7 +223,9 @@ func PCM(ctx context.Context, path string, fn func([]int16) error) error {
 		return err
 	}
 	cmd := exec.CommandContext(ctx, bin, "-nostdin", "-v", "error", "-i", path, "-map", "0:a:0", "-vn", "-sn", "-dn",
-		"-af", Resample, "-f", "s16le", "-")
+		// -ac and -ar as well: without them the ffmpeg program negotiates
+		// its own output layout and keeps the input's channels.
+		"-af", Resample, "-ac", "1", "-ar", "11025", "-f", "s16le", "-")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.StdoutPipe()

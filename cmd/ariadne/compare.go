@@ -1,0 +1,143 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/ariadne-vid/ariadne/internal/audio"
+	"github.com/ariadne-vid/ariadne/internal/hasher"
+	"github.com/ariadne-vid/ariadne/internal/imaging"
+	"github.com/ariadne-vid/ariadne/internal/pdq"
+	"github.com/ariadne-vid/ariadne/internal/video"
+)
+
+func init() {
+	register(command{name: "compare", summary: "explain how two media files relate: exact, PDQ, vPDQ, audio", run: runCompare})
+}
+
+// comparison is what compare reports; its JSON is the --json output.
+type comparison struct {
+	A, B        string `json:"-"`
+	SameContent bool   `json:"same_sha256"`
+	// Images: the smallest PDQ distance over B's rotations and mirrors.
+	PDQDistance *int   `json:"pdq_distance,omitempty"`
+	PDQVariant  string `json:"pdq_variant,omitempty"`
+	// An image and a video: the video frame nearest the image.
+	FrameDistance *int     `json:"frame_distance,omitempty"`
+	FrameTime     *float64 `json:"frame_time,omitempty"`
+	// Two videos: vPDQ both ways (query A against B, and B against A).
+	VPDQ        *video.Comparison `json:"vpdq_a_in_b,omitempty"`
+	VPDQReverse *video.Comparison `json:"vpdq_b_in_a,omitempty"`
+	// Two recordings (or soundtracks).
+	Audio *audio.Comparison `json:"audio,omitempty"`
+}
+
+func runCompare(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("compare", "A B [--json] [--seconds-per-hash S] [--exact]", stderr)
+	jsonOut := fs.Bool("json", false, "print the comparison as JSON")
+	exact := fs.Bool("exact", false, "decode JPEGs at full size (PDQ bit-identical to the reference)")
+	av := avFlags(fs)
+	paths, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(paths) != 2 {
+		return usageErr("want two files")
+	}
+	h := hasher.New(hasher.Options{Imaging: imaging.Options{Fast: !*exact}, Dihedral: true, AV: av()})
+	a, b := h.HashFile(paths[0]), h.HashFile(paths[1])
+	for _, r := range []hasher.Result{a, b} {
+		if r.Error != "" && r.SHA256 == "" {
+			return fmt.Errorf("%s: %s", r.Path, r.Error)
+		}
+	}
+	c := compareResults(a, b)
+	if *jsonOut {
+		return printJSON(stdout, c)
+	}
+	writeComparison(stdout, a, b, c)
+	return nil
+}
+
+func compareResults(a, b hasher.Result) comparison {
+	c := comparison{A: a.Path, B: b.Path, SameContent: a.SHA256 != "" && a.SHA256 == b.SHA256}
+	if a.PDQ != nil && b.PDQ != nil {
+		best, how := 257, ""
+		for i, d := range b.PDQDihedral {
+			if dist := pdq.Distance(*a.PDQ, d); dist < best {
+				best, how = dist, pdq.DihedralNames[i]
+			}
+		}
+		c.PDQDistance, c.PDQVariant = &best, how
+	}
+	// A still and a video, either way round.
+	still, vid := a, b
+	if still.PDQ == nil {
+		still, vid = b, a
+	}
+	if still.PDQ != nil && len(vid.VPDQFrames) > 0 {
+		best, at := 257, 0.0
+		for _, f := range vid.VPDQFrames {
+			if d := pdq.Distance(*still.PDQ, f.Hash); d < best {
+				best, at = d, f.Timestamp
+			}
+		}
+		c.FrameDistance, c.FrameTime = &best, &at
+	}
+	if len(a.VPDQFrames) > 0 && len(b.VPDQFrames) > 0 {
+		ab := video.Compare(a.VPDQFrames, b.VPDQFrames, video.DefaultMatch)
+		ba := video.Compare(b.VPDQFrames, a.VPDQFrames, video.DefaultMatch)
+		c.VPDQ, c.VPDQReverse = &ab, &ba
+	}
+	if len(a.AudioItems) > 0 && len(b.AudioItems) > 0 {
+		au := audio.Compare(a.AudioItems, b.AudioItems, audio.DefaultMatch)
+		c.Audio = &au
+	}
+	return c
+}
+
+func writeComparison(w io.Writer, a, b hasher.Result, c comparison) {
+	fmt.Fprintf(w, "A: %s (%s, %d bytes)\nB: %s (%s, %d bytes)\n\n", a.Path, a.MIME, a.Size, b.Path, b.MIME, b.Size)
+	if c.SameContent {
+		fmt.Fprintln(w, "exact:  the same content (SHA-256 equal)")
+	} else {
+		fmt.Fprintln(w, "exact:  different content")
+	}
+	if c.PDQDistance != nil {
+		verdict := "not a near-duplicate"
+		if *c.PDQDistance <= 31 {
+			verdict = "near-duplicate (PDQ threshold 31)"
+		}
+		fmt.Fprintf(w, "PDQ:    distance %d (B's %s), %s\n", *c.PDQDistance, c.PDQVariant, verdict)
+	}
+	if c.FrameDistance != nil {
+		fmt.Fprintf(w, "frame:  the still is at PDQ distance %d of the video's frame at %.3f s\n", *c.FrameDistance, *c.FrameTime)
+	}
+	if c.VPDQ != nil {
+		fmt.Fprintf(w, "vPDQ:   %.1f%% of A's frames match B, %.1f%% of B's match A (frames of quality >= 50, distance <= 31): ",
+			c.VPDQ.QueryPercent, c.VPDQ.ComparedPercent)
+		switch {
+		case c.VPDQ.Match && c.VPDQReverse.Match:
+			fmt.Fprintln(w, "the same video")
+		case c.VPDQ.Match:
+			fmt.Fprintln(w, "A is contained in B")
+		case c.VPDQReverse.Match:
+			fmt.Fprintln(w, "B is contained in A")
+		default:
+			fmt.Fprintln(w, "no vPDQ match (80% needed)")
+		}
+		for _, s := range c.VPDQ.Segments {
+			fmt.Fprintf(w, "        A %.3f–%.3f s = B %.3f–%.3f s (offset %+.3f s, %d frames)\n", s.QueryStart, s.QueryEnd, s.ComparedStart, s.ComparedEnd, s.Offset, s.Frames)
+		}
+	}
+	if c.Audio != nil {
+		if c.Audio.Match {
+			fmt.Fprintf(w, "audio:  the same sound for %.1f s, bit error rate %.3f\n", c.Audio.Seconds, c.Audio.BER)
+		} else {
+			fmt.Fprintln(w, "audio:  no common sound found")
+		}
+		for _, s := range c.Audio.Segments {
+			fmt.Fprintf(w, "        A %.3f–%.3f s = B %.3f–%.3f s (offset %+.3f s, bit error rate %.3f)\n", s.QueryStart, s.QueryEnd, s.ComparedStart, s.ComparedEnd, s.Offset, s.BER)
+		}
+	}
+}
