@@ -22,7 +22,7 @@ func init() {
 
 func runBench(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usageErr("bench what? (hash, index, index-data, import, ingest, exhibit)")
+		return usageErr("bench what? (hash, index, index-data, import, ingest, exhibit, video)")
 	}
 	switch args[0] {
 	case "hash":
@@ -37,8 +37,10 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 		return benchIngest(args[1:], stdout, stderr)
 	case "exhibit":
 		return benchExhibit(args[1:], stdout, stderr)
+	case "video":
+		return benchVideo(args[1:], stdout, stderr)
 	}
-	return usageErr("unknown benchmark %q (hash, index, index-data, import, ingest, exhibit)", args[0])
+	return usageErr("unknown benchmark %q (hash, index, index-data, import, ingest, exhibit, video)", args[0])
 }
 
 // cpuTime is the user+system CPU time of this process so far.

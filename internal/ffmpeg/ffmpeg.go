@@ -6,7 +6,6 @@
 package ffmpeg
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -160,7 +159,9 @@ func Frames(ctx context.Context, path string, width, height int, opts FrameOptio
 	if opts.CColourConversion {
 		args = append(args, "-cpuflags", "0")
 	}
-	args = append(args, "-noautorotate", "-i", path, "-map", "0:v:0", "-an", "-sn", "-dn", "-fps_mode", "passthrough", "-sws_flags", "area")
+	// One decoding thread: ingest runs one ffmpeg per worker, and frame
+	// threads cost CPU time to synchronise.
+	args = append(args, "-threads", "1", "-filter_threads", "1", "-noautorotate", "-i", path, "-map", "0:v:0", "-an", "-sn", "-dn", "-fps_mode", "passthrough", "-sws_flags", "area")
 	var filters []string
 	if opts.Every > 1 {
 		filters = append(filters, fmt.Sprintf(`select=not(mod(n\,%d))`, opts.Every))
@@ -176,16 +177,20 @@ func Frames(ctx context.Context, path string, width, height int, opts FrameOptio
 	cmd := exec.CommandContext(ctx, bin, args...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
-	out, err := cmd.StdoutPipe()
+	out, err := bigPipe(cmd)
 	if err != nil {
 		return err
 	}
+	defer out.Close()
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("ffmpeg: %w", err)
 	}
+	// The parent's copy of the write end must close, or reading never
+	// sees the end.
+	cmd.Stdout.(io.Closer).Close()
 	every := max(opts.Every, 1)
 	frame := make([]byte, width*height*3)
-	r := bufio.NewReaderSize(out, 1<<20)
+	r := out
 	var fnErr error
 	for i := 0; ; i++ {
 		if _, err := io.ReadFull(r, frame); err != nil {
@@ -222,7 +227,7 @@ func PCM(ctx context.Context, path string, fn func([]int16) error) error {
 	if err != nil {
 		return err
 	}
-	cmd := exec.CommandContext(ctx, bin, "-nostdin", "-v", "error", "-i", path, "-map", "0:a:0", "-vn", "-sn", "-dn",
+	cmd := exec.CommandContext(ctx, bin, "-nostdin", "-v", "error", "-threads", "1", "-i", path, "-map", "0:a:0", "-vn", "-sn", "-dn",
 		// -ac and -ar as well: without them the ffmpeg program negotiates
 		// its own output layout and keeps the input's channels.
 		"-af", Resample, "-ac", "1", "-ar", "11025", "-f", "s16le", "-")

@@ -1,6 +1,7 @@
 package pdq
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 )
@@ -76,6 +77,53 @@ func assertSame(t *testing.T, pass string, rows, cols int, got, want []float32) 
 	for i := range want {
 		if got[i] != want[i] {
 			t.Fatalf("%s pass, %dx%d: element %d is %v, want %v", pass, rows, cols, i, got[i], want[i])
+		}
+	}
+}
+
+// TestDivideAllIsDivision checks divideAll's float64 route against float32
+// division: on random float32 values of every magnitude PDQ meets (sums
+// of up to a few hundred luma values) and on the values next to the
+// quotient boundaries, for every window up to 64.
+func TestDivideAllIsDivision(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	src := make([]float32, 1<<16)
+	dst := make([]float32, len(src))
+	for n := 1; n <= 64; n++ {
+		for round := range 16 {
+			for i := range src {
+				switch round % 3 {
+				case 0:
+					src[i] = float32(rng.Float64() * 255 * 64)
+				case 1:
+					src[i] = float32(rng.IntN(255 * 64)) // whole sums
+				default:
+					// Numerators whose quotient is at or next to a float32.
+					q := float32(rng.Float64() * 255)
+					src[i] = math.Nextafter32(q*float32(n), float32(rng.IntN(3)-1)*1e9)
+				}
+			}
+			divideAll(dst, src, n)
+			for i, v := range src {
+				if want := v / float32(n); dst[i] != want {
+					t.Fatalf("%v / %d: got %v, want %v", v, n, dst[i], want)
+				}
+			}
+		}
+	}
+}
+
+func TestLumaRGBIsLuma(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	rgb := make([]byte, 3*100000)
+	for i := range rgb {
+		rgb[i] = byte(rng.Uint32())
+	}
+	dst := make([]float32, len(rgb)/3)
+	LumaRGB(dst, rgb)
+	for i, v := range dst {
+		if want := Luma(rgb[3*i], rgb[3*i+1], rgb[3*i+2]); v != want {
+			t.Fatalf("pixel %d: %v, want %v", i, v, want)
 		}
 	}
 }

@@ -18,6 +18,36 @@ const (
 	lumaB float32 = 0.114
 )
 
+// lumaTables hold the reference's per-channel luma products, rounded to
+// float32 as it rounds them, for every 8-bit value.
+var lumaTables = func() (t [3][256]float32) {
+	for v := range 256 {
+		t[0][v] = lumaR * float32(v)
+		t[1][v] = lumaG * float32(v)
+		t[2][v] = lumaB * float32(v)
+	}
+	return t
+}()
+
+// LumaRGB converts packed 8-bit RGB pixels to the reference's float luma,
+// as Luma does pixel by pixel.
+func LumaRGB(dst []float32, rgb []byte) {
+	tr, tg, tb := &lumaTables[0], &lumaTables[1], &lumaTables[2]
+	n := min(len(dst), len(rgb)/3)
+	dst, rgb = dst[:n], rgb[:3*n]
+	for i := 0; i+4 <= n; i += 4 {
+		p := rgb[3*i : 3*i+12 : 3*i+12]
+		d := dst[i : i+4 : i+4]
+		d[0] = (tr[p[0]] + tg[p[1]]) + tb[p[2]]
+		d[1] = (tr[p[3]] + tg[p[4]]) + tb[p[5]]
+		d[2] = (tr[p[6]] + tg[p[7]]) + tb[p[8]]
+		d[3] = (tr[p[9]] + tg[p[10]]) + tb[p[11]]
+	}
+	for i := n &^ 3; i < n; i++ {
+		dst[i] = (tr[rgb[3*i]] + tg[rgb[3*i+1]]) + tb[rgb[3*i+2]]
+	}
+}
+
 // Luma returns the reference's float luma of one RGB pixel.
 func Luma(r, g, b uint8) float32 {
 	return float32(float32(lumaR*float32(r))+float32(lumaG*float32(g))) + float32(lumaB*float32(b))
@@ -154,8 +184,13 @@ func jaroszFilter(buf1, buf2 []float32, rows, cols, windowAlongRows, windowAlong
 }
 
 // divideAll sets dst[j] = src[j] / n, rounding as float32 division does.
-// When n is a power of two, multiplying by its reciprocal is the same
-// operation and much cheaper (the common case: 512-px buffers use n = 4).
+// It multiplies by 1/n in float64 and rounds once to float32, which gives
+// the correctly rounded quotient for every float32 numerator: the float64
+// product is within 2^-51 of x/n relatively, and x/n (x a float32, n a
+// small integer) is never that close to a float32 rounding boundary
+// without being on a representable value (TestDivideAllIsDivision checks
+// it over many millions of values). A float32 division costs several
+// times as much, and this loop runs over every pixel of every video frame.
 func divideAll(dst, src []float32, n int) {
 	dst = dst[:len(src)] // one bounds check, not one per element
 	if n&(n-1) == 0 {
@@ -165,9 +200,9 @@ func divideAll(dst, src []float32, n int) {
 		}
 		return
 	}
-	d := float32(n)
+	inv := 1 / float64(n)
 	for j, v := range src {
-		dst[j] = v / d
+		dst[j] = float32(float64(v) * inv)
 	}
 }
 
@@ -210,10 +245,77 @@ func boxRow(in, out []float32, window int) {
 	}
 }
 
-// boxRows filters every row.
+// boxRows filters every row. Rows go four at a time through the sliding
+// phase: each row's running sum is a chain of dependent additions, and
+// four independent chains keep the processor busy; every row sees the
+// same operations in the same order as on its own.
 func boxRows(in, out []float32, rows, cols, window int) {
-	for r := range rows {
+	r := 0
+	if cols > window {
+		for ; r+4 <= rows; r += 4 {
+			boxRows4(in[r*cols:(r+4)*cols], out[r*cols:(r+4)*cols], cols, window)
+		}
+	}
+	for ; r < rows; r++ {
 		boxRow(in[r*cols:(r+1)*cols], out[r*cols:(r+1)*cols], window)
+	}
+}
+
+// boxRows4 is boxRow on four consecutive rows at once.
+func boxRows4(in, out []float32, n, window int) {
+	i0, i1, i2, i3 := in[:n], in[n:2*n], in[2*n:3*n], in[3*n:4*n]
+	o0, o1, o2, o3 := out[:n], out[n:2*n], out[2*n:3*n], out[3*n:4*n]
+	half := (window + 2) / 2
+	grow := window - half + 1
+	var s0, s1, s2, s3 float32
+	ri, oi := 0, 0
+	for ; ri < half-1; ri++ {
+		s0 += i0[ri]
+		s1 += i1[ri]
+		s2 += i2[ri]
+		s3 += i3[ri]
+	}
+	for k := 1; k <= grow; k++ {
+		s0 += i0[ri]
+		s1 += i1[ri]
+		s2 += i2[ri]
+		s3 += i3[ri]
+		d := float32(half - 1 + k)
+		o0[oi], o1[oi], o2[oi], o3[oi] = s0/d, s1/d, s2/d, s3/d
+		ri++
+		oi++
+	}
+	li := 0
+	// Dividing in the same loop saves a pass over memory; the quotients
+	// are off the sums' dependency chains (see divideAll for why the
+	// float64 product is the float32 quotient).
+	inv := 1 / float64(window)
+	for range n - window {
+		s0 += i0[ri]
+		s1 += i1[ri]
+		s2 += i2[ri]
+		s3 += i3[ri]
+		s0 -= i0[li]
+		s1 -= i1[li]
+		s2 -= i2[li]
+		s3 -= i3[li]
+		o0[oi] = float32(float64(s0) * inv)
+		o1[oi] = float32(float64(s1) * inv)
+		o2[oi] = float32(float64(s2) * inv)
+		o3[oi] = float32(float64(s3) * inv)
+		li++
+		ri++
+		oi++
+	}
+	for cur := window - 1; cur >= window-half+1; cur-- {
+		s0 -= i0[li]
+		s1 -= i1[li]
+		s2 -= i2[li]
+		s3 -= i3[li]
+		d := float32(cur)
+		o0[oi], o1[oi], o2[oi], o3[oi] = s0/d, s1/d, s2/d, s3/d
+		li++
+		oi++
 	}
 }
 
@@ -241,14 +343,16 @@ func boxCols(in, out []float32, rows, cols, window int, sums []float32) {
 		oi++
 	}
 	li := 0
+	inv := 1 / float64(window)
 	for range rows - window {
-		r, l := row(ri), row(li)
+		r, l, o := row(ri), row(li), out[oi*cols:(oi+1)*cols]
+		r, l, o = r[:len(sums)], l[:len(sums)], o[:len(sums)]
 		for j := range sums {
 			s := sums[j] + r[j]
 			s -= l[j]
 			sums[j] = s
+			o[j] = float32(float64(s) * inv)
 		}
-		divideAll(out[oi*cols:(oi+1)*cols], sums, window)
 		li++
 		ri++
 		oi++

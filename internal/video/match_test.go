@@ -99,3 +99,35 @@ func TestTrimmedClipSegment(t *testing.T) {
 	}
 	t.Logf("query %.1f%%, compared %.1f%%, segments %+v", c.QueryPercent, c.ComparedPercent, c.Segments)
 }
+
+func TestReadLines(t *testing.T) {
+	good := "0,100,e2f1017837246bacc5dea21b648fbfd62f435c89db299a2497667e216c8d055c,0.000\n# a comment\n\n30,87,c0f113783f2468acc1de825b448fbfd66f434c89cb699a249776fe216c8d855c\n"
+	frames, err := ReadLines(strings.NewReader(good))
+	if err != nil || len(frames) != 2 || frames[1].Index != 30 || frames[1].Quality != 87 {
+		t.Fatalf("%v %+v", err, frames)
+	}
+	for _, bad := range []string{"0,100\n", "x,100,e2f1017837246bacc5dea21b648fbfd62f435c89db299a2497667e216c8d055c\n",
+		"0,101,e2f1017837246bacc5dea21b648fbfd62f435c89db299a2497667e216c8d055c\n", "0,100,zz,0.1\n",
+		"0,100,e2f1017837246bacc5dea21b648fbfd62f435c89db299a2497667e216c8d055c,abc\n"} {
+		if _, err := ReadLines(strings.NewReader(bad)); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func FuzzReadLines(f *testing.F) {
+	f.Add("0,100,e2f1017837246bacc5dea21b648fbfd62f435c89db299a2497667e216c8d055c,0.000\n")
+	f.Add("1,2,3\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		frames, err := ReadLines(strings.NewReader(s))
+		if err != nil {
+			return
+		}
+		var b strings.Builder
+		WriteLines(&b, frames)
+		again, err := ReadLines(strings.NewReader(b.String()))
+		if err != nil || len(again) != len(frames) {
+			t.Fatalf("rewritten lines do not read back: %v", err)
+		}
+	})
+}

@@ -70,7 +70,11 @@ func HashFile(ctx context.Context, path string, opts Options) (Hash, error) {
 	fps := float32(info.FrameRate)
 	err = ffmpeg.Frames(ctx, path, info.Width, info.Height, ffmpeg.FrameOptions{Every: h.Every, Size: opts.Size, CColourConversion: opts.CColourConversion},
 		func(index int, rgb []byte) error {
-			luma = rgbToLuma(luma, rgb)
+			if cap(luma) < len(rgb)/3 {
+				luma = make([]float32, len(rgb)/3)
+			}
+			luma = luma[:len(rgb)/3]
+			pdq.LumaRGB(luma, rgb)
 			s := hasher.FromLuma(luma, hgt, w)
 			ts := 0.0
 			if fps > 0 {
@@ -80,19 +84,6 @@ func HashFile(ctx context.Context, path string, opts Options) (Hash, error) {
 			return nil
 		})
 	return h, err
-}
-
-func rgbToLuma(dst []float32, rgb []byte) []float32 {
-	n := len(rgb) / 3
-	if cap(dst) < n {
-		dst = make([]float32, n)
-	}
-	dst = dst[:n]
-	for i := range dst {
-		p := rgb[3*i : 3*i+3 : 3*i+3]
-		dst[i] = pdq.Luma(p[0], p[1], p[2])
-	}
-	return dst
 }
 
 // WriteLines writes frames in the reference's text format, one line per
