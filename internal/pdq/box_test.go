@@ -127,3 +127,27 @@ func TestLumaRGBIsLuma(t *testing.T) {
 		}
 	}
 }
+
+// TestJaroszDecimateIsFilterThenDecimate: the shortcut that filters only
+// the sampled columns in the last pass gives what filtering everything
+// and then sampling gives.
+func TestJaroszDecimateIsFilterThenDecimate(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 2))
+	for _, dims := range [][2]int{{720, 480}, {33, 97}, {5, 300}, {131, 67}, {1080, 1920}, {512, 512}, {6, 6}} {
+		rows, cols := dims[0], dims[1]
+		a := make([]float32, rows*cols)
+		for i := range a {
+			a[i] = float32(rng.IntN(256)) * 0.7
+		}
+		b := append([]float32(nil), a...)
+		tmp := make([]float32, rows*cols)
+		wr, wc := jaroszWindow(cols, 64), jaroszWindow(rows, 64)
+		var want, got [64][64]float32
+		jaroszFilter(a, tmp, rows, cols, wr, wc)
+		decimate(a, rows, cols, &want)
+		jaroszDecimate(b, tmp, rows, cols, wr, wc, &got)
+		if want != got {
+			t.Errorf("%dx%d: the shortcut differs", rows, cols)
+		}
+	}
+}

@@ -113,8 +113,7 @@ func (h *Hasher) FromLuma(luma []float32, rows, cols int) Signal {
 			h.scratch = make([]float32, rows*cols)
 		}
 		tmp := h.scratch[:rows*cols]
-		jaroszFilter(luma, tmp, rows, cols, jaroszWindow(cols, 64), jaroszWindow(rows, 64))
-		decimate(luma, rows, cols, &b64)
+		jaroszDecimate(luma, tmp, rows, cols, jaroszWindow(cols, 64), jaroszWindow(rows, 64), &b64)
 	}
 	s.Quality = quality(&b64)
 	dct64To16(&b64, &s.dct)
@@ -181,6 +180,73 @@ func jaroszFilter(buf1, buf2 []float32, rows, cols, windowAlongRows, windowAlong
 		boxRows(buf1, buf2, rows, cols, windowAlongRows)
 		boxCols(buf2, buf1, rows, cols, windowAlongCols, sums)
 	}
+}
+
+// jaroszDecimate is jaroszFilter followed by decimate, without the work
+// decimate throws away: the last pass down the columns runs only down the
+// 64 sampled columns (each column's running sum is independent of the
+// others) and keeps only the 64 sampled rows. The values are the same.
+func jaroszDecimate(buf1, buf2 []float32, rows, cols, windowAlongRows, windowAlongCols int, out *[64][64]float32) {
+	sums := make([]float32, cols)
+	for range jaroszPasses - 1 {
+		boxRows(buf1, buf2, rows, cols, windowAlongRows)
+		boxCols(buf2, buf1, rows, cols, windowAlongCols, sums)
+	}
+	boxRows(buf1, buf2, rows, cols, windowAlongRows)
+	var sampleRow [64]int
+	for oi := range 64 {
+		sampleRow[oi] = int((float64(oi) + 0.5) * float64(rows) / 64)
+	}
+	col := make([]float32, rows)
+	for oj := range 64 {
+		j := int((float64(oj) + 0.5) * float64(cols) / 64)
+		boxColumn(buf2, col, rows, cols, j, windowAlongCols)
+		for oi, r := range sampleRow {
+			out[oi][oj] = col[r]
+		}
+	}
+}
+
+// boxColumn is boxCols for one column j, into out (one value per row),
+// with the same operations in the same order.
+func boxColumn(in, out []float32, rows, cols, j, window int) {
+	half := (window + 2) / 2
+	grow := window - half + 1
+	var sum float32
+	ri, oi := 0, 0
+	for ; ri < half-1; ri++ {
+		sum += in[ri*cols+j]
+	}
+	for k := 1; k <= grow; k++ {
+		sum += in[ri*cols+j]
+		out[oi] = divide(sum, half-1+k)
+		ri++
+		oi++
+	}
+	li := 0
+	for range rows - window {
+		s := sum + in[ri*cols+j]
+		s -= in[li*cols+j]
+		sum = s
+		out[oi] = divide(s, window)
+		li++
+		ri++
+		oi++
+	}
+	for cur := window - 1; cur >= window-half+1; cur-- {
+		sum -= in[li*cols+j]
+		out[oi] = divide(sum, cur)
+		li++
+		oi++
+	}
+}
+
+// divide is divideAll for one value.
+func divide(v float32, n int) float32 {
+	if n&(n-1) == 0 {
+		return v * (1 / float32(n))
+	}
+	return float32(float64(v) * (1 / float64(n)))
 }
 
 // divideAll sets dst[j] = src[j] / n, rounding as float32 division does.
