@@ -61,7 +61,7 @@ func (h *Hasher) hashAV(res Result, head []byte, r io.Reader, size int64) Result
 	res.Duration = info.Duration
 	var problems []string
 	if info.HasVideo {
-		v, err := video.HashFile(ctx, path, video.Options{SecondsPerHash: h.opts.AV.SecondsPerHash})
+		v, err := video.HashFile(ctx, path, video.Options{SecondsPerHash: h.opts.AV.SecondsPerHash, Info: &info})
 		if err != nil {
 			problems = append(problems, "video: "+err.Error())
 		}
