@@ -19,6 +19,7 @@ import (
 	"testing"
 
 	"github.com/ariadne-vid/ariadne/internal/store"
+	"github.com/ariadne-vid/ariadne/internal/store/storetest"
 	"github.com/ariadne-vid/ariadne/internal/synth"
 )
 
@@ -41,43 +42,6 @@ func ariadneCmd(t *testing.T, args ...string) *exec.Cmd {
 	cmd := exec.Command(exe, args...)
 	cmd.Env = append(os.Environ(), "ARIADNE_TEST_AS_MAIN=1")
 	return cmd
-}
-
-// storeDump is what an ingest wrote, without row IDs and write times.
-func storeDump(t *testing.T, path string) []string {
-	t.Helper()
-	db, err := store.OpenSQLiteFile(path, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	var out []string
-	for _, q := range []string{
-		`SELECT 'file', f.path, COALESCE(f.class, ''), COALESCE(f.size, 0), COALESCE(f.modified_at, ''), COALESCE(f.error, ''), COALESCE(f.warning, ''), COALESCE(m.sha256, '') FROM file f LEFT JOIN media m ON m.id = f.media_id`,
-		`SELECT 'media', sha256, md5, sha1, size, COALESCE(mime, ''), COALESCE(width, 0), COALESCE(height, 0) FROM media`,
-		`SELECT 'signal', m.sha256, s.type, s.value, COALESCE(s.quality, -1), s.algorithm_version FROM signal s JOIN media m ON m.id = s.media_id`,
-		`SELECT 'match', m.sha256, e.entry_key, mt.signal_type, mt.distance FROM matches mt JOIN media m ON m.id = mt.media_id JOIN hashset_entry e ON e.id = mt.entry_id`,
-	} {
-		rows, err := db.Query(q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, fmt.Sprint(vals...))
-		}
-		rows.Close()
-	}
-	slices.Sort(out)
-	return out
 }
 
 // TestIngestKilledAndResumed kills `ariadne ingest` with SIGKILL in the
@@ -128,7 +92,7 @@ func TestIngestKilledAndResumed(t *testing.T) {
 	if out, err := ariadneCmd(t, ingestArgs(refDB)...).CombinedOutput(); err != nil {
 		t.Fatalf("uninterrupted run: %v\n%s", err, out)
 	}
-	want := storeDump(t, refDB)
+	want := storetest.Dump(t, refDB)
 
 	db := filepath.Join(t.TempDir(), "killed.db")
 	setup(db)
@@ -174,7 +138,7 @@ func TestIngestKilledAndResumed(t *testing.T) {
 	}
 	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
 	json.Unmarshal([]byte(lines[len(lines)-1]), &sum)
-	got := storeDump(t, db)
+	got := storetest.Dump(t, db)
 	if !slices.Equal(got, want) {
 		t.Errorf("killed at %d records, resumed (%+v): the store differs from an uninterrupted run's (%d rows, want %d)", killedAt, sum, len(got), len(want))
 	}

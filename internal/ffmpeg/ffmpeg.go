@@ -174,6 +174,27 @@ func Frames(ctx context.Context, path string, width, height int, opts FrameOptio
 		args = append(args, "-vf", strings.Join(filters, ","))
 	}
 	args = append(args, "-f", "rawvideo", "-pix_fmt", "rgb24", "-")
+	every := max(opts.Every, 1)
+	frame := make([]byte, width*height*3)
+	return stream(ctx, bin, args, func(r io.Reader) error {
+		for i := 0; ; i++ {
+			if _, err := io.ReadFull(r, frame); err != nil {
+				if err == io.EOF || err == io.ErrUnexpectedEOF {
+					return nil
+				}
+				return err
+			}
+			if err := fn(i*every, frame); err != nil {
+				return err
+			}
+		}
+	})
+}
+
+// stream runs ffmpeg with args, its output on a pipe that read consumes.
+// When read fails, ffmpeg is stopped and read's error returned; else
+// ffmpeg's own failure, with the first line it printed.
+func stream(ctx context.Context, bin string, args []string, read func(io.Reader) error) error {
 	cmd := exec.CommandContext(ctx, bin, args...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -183,35 +204,22 @@ func Frames(ctx context.Context, path string, width, height int, opts FrameOptio
 	}
 	defer out.Close()
 	if err := cmd.Start(); err != nil {
+		cmd.Stdout.(io.Closer).Close()
 		return fmt.Errorf("ffmpeg: %w", err)
 	}
 	// The parent's copy of the write end must close, or reading never
 	// sees the end.
 	cmd.Stdout.(io.Closer).Close()
-	every := max(opts.Every, 1)
-	frame := make([]byte, width*height*3)
-	r := out
-	var fnErr error
-	for i := 0; ; i++ {
-		if _, err := io.ReadFull(r, frame); err != nil {
-			if err != io.EOF && err != io.ErrUnexpectedEOF {
-				fnErr = err
-			}
-			break
-		}
-		if fnErr = fn(i*every, frame); fnErr != nil {
-			break
-		}
-	}
-	if fnErr != nil {
+	readErr := read(out)
+	if readErr != nil {
 		cmd.Process.Kill()
 	}
-	werr := cmd.Wait()
-	if fnErr != nil {
-		return fnErr
+	waitErr := cmd.Wait()
+	if readErr != nil {
+		return readErr
 	}
-	if werr != nil {
-		return fmt.Errorf("ffmpeg: %s", firstLine(stderr.String(), werr))
+	if waitErr != nil {
+		return fmt.Errorf("ffmpeg: %s", firstLine(stderr.String(), waitErr))
 	}
 	return nil
 }
@@ -227,51 +235,34 @@ func PCM(ctx context.Context, path string, fn func([]int16) error) error {
 	if err != nil {
 		return err
 	}
-	cmd := exec.CommandContext(ctx, bin, "-nostdin", "-v", "error", "-threads", "1", "-i", path, "-map", "0:a:0", "-vn", "-sn", "-dn",
+	args := []string{"-nostdin", "-v", "error", "-threads", "1", "-i", path, "-map", "0:a:0", "-vn", "-sn", "-dn",
 		// -ac and -ar as well: without them the ffmpeg program negotiates
 		// its own output layout and keeps the input's channels.
-		"-af", Resample, "-ac", "1", "-ar", "11025", "-f", "s16le", "-")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return err
-	}
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("ffmpeg: %w", err)
-	}
-	buf := make([]byte, 1<<16)
-	samples := make([]int16, 0, len(buf)/2)
-	var carry []byte
-	var fnErr error
-	for {
-		n, err := out.Read(buf[len(carry):])
-		copy(buf, carry)
-		data := buf[:len(carry)+n]
-		even := len(data) &^ 1
-		samples = samples[:0]
-		for i := 0; i < even; i += 2 {
-			samples = append(samples, int16(uint16(data[i])|uint16(data[i+1])<<8))
-		}
-		carry = append(carry[:0], data[even:]...)
-		if len(samples) > 0 {
-			if fnErr = fn(samples); fnErr != nil {
-				break
+		"-af", Resample, "-ac", "1", "-ar", "11025", "-f", "s16le", "-"}
+	return stream(ctx, bin, args, func(r io.Reader) error {
+		buf := make([]byte, 1<<16)
+		samples := make([]int16, 0, len(buf)/2)
+		carry := 0 // an odd byte left from the last read
+		for {
+			n, err := r.Read(buf[carry:])
+			data := buf[:carry+n]
+			even := len(data) &^ 1
+			samples = samples[:0]
+			for i := 0; i < even; i += 2 {
+				samples = append(samples, int16(uint16(data[i])|uint16(data[i+1])<<8))
+			}
+			carry = copy(buf, data[even:])
+			if len(samples) > 0 {
+				if err := fn(samples); err != nil {
+					return err
+				}
+			}
+			if err == io.EOF {
+				return nil
+			}
+			if err != nil {
+				return err
 			}
 		}
-		if err != nil {
-			break
-		}
-	}
-	if fnErr != nil {
-		cmd.Process.Kill()
-	}
-	werr := cmd.Wait()
-	if fnErr != nil {
-		return fnErr
-	}
-	if werr != nil {
-		return fmt.Errorf("ffmpeg: %s", firstLine(stderr.String(), werr))
-	}
-	return nil
+	})
 }

@@ -97,18 +97,6 @@ func Run(ctx context.Context, roots []string, jobs int, opts Options, emit func(
 	return g.Wait()
 }
 
-func describeMode(m fs.FileMode) string {
-	switch {
-	case m&fs.ModeNamedPipe != 0:
-		return "named pipe"
-	case m&fs.ModeSocket != 0:
-		return "socket"
-	case m&fs.ModeDevice != 0:
-		return "device"
-	}
-	return m.Type().String()
-}
-
 func hashEntry(h *Hasher, e walk.Entry) Result {
 	switch {
 	case e.Err != nil:
@@ -117,7 +105,7 @@ func hashEntry(h *Hasher, e walk.Entry) Result {
 		// The target is not read: readlink updates the link's access time.
 		return Result{Path: e.Path, Error: fmt.Sprintf("symbolic link (%d-byte target), not followed", e.Info.Size())}
 	case !e.IsRegular():
-		return Result{Path: e.Path, Error: fmt.Sprintf("not a regular file (%s)", describeMode(e.Info.Mode()))}
+		return Result{Path: e.Path, Error: fmt.Sprintf("not a regular file (%s)", walk.DescribeMode(e.Info.Mode()))}
 	}
 	return h.HashFile(e.Path)
 }

@@ -7,7 +7,6 @@ import (
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"image"
@@ -144,24 +143,10 @@ func newFixture(t *testing.T, e storetest.Engine) *fixture {
 	}
 	r1, r2, rg := hashOf(f.knownByMD5), hashOf(f.knownByPDQ), hashOf(f.knownGood)
 	cat := "1"
-	write := func(setID int64, entries ...store.Entry) {
-		w, err := f.st.NewEntryWriter(ctx, setID, store.WriterOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, e := range entries {
-			if err := w.Write(e); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := w.Commit(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write(bad.ID,
+	storetest.WriteEntries(t, f.st, bad.ID,
 		store.Entry{Key: "b1", MD5: r1.MD5, PDQ: r1.PDQ.String(), Category: &cat, Series: "S1"},
 		store.Entry{Key: "b2", PDQ: r2.PDQ.String(), Category: &cat, Series: "S2"})
-	write(good.ID, store.Entry{Key: "g1", MD5: rg.MD5})
+	storetest.WriteEntries(t, f.st, good.ID, store.Entry{Key: "g1", MD5: rg.MD5})
 	return f
 }
 
@@ -521,39 +506,6 @@ func TestResumeSkipsUnchangedAndRehashFindsChanges(t *testing.T) {
 	})
 }
 
-// dump is the content of a store an ingest wrote, without row IDs and
-// times of writing: what must be equal after a resumed run.
-func dump(t *testing.T, db *sql.DB) []string {
-	t.Helper()
-	var out []string
-	for _, q := range []string{
-		`SELECT f.path, COALESCE(f.class, ''), COALESCE(f.size, 0), COALESCE(f.modified_at, ''), COALESCE(f.accessed_at, ''), COALESCE(f.error, ''), COALESCE(f.warning, ''), COALESCE(m.sha256, '') FROM file f LEFT JOIN media m ON m.id = f.media_id`,
-		`SELECT sha256, md5, sha1, size, COALESCE(mime, ''), COALESCE(width, 0), COALESCE(height, 0) FROM media`,
-		`SELECT m.sha256, s.type, s.value, COALESCE(s.quality, -1), s.algorithm_version FROM signal s JOIN media m ON m.id = s.media_id`,
-		`SELECT m.sha256, e.entry_key, mt.signal_type, mt.distance FROM matches mt JOIN media m ON m.id = mt.media_id JOIN hashset_entry e ON e.id = mt.entry_id`,
-	} {
-		rows, err := db.Query(q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, fmt.Sprintf("%.20s %v", q[7:], vals))
-		}
-		rows.Close()
-	}
-	slices.Sort(out)
-	return out
-}
-
 // TestCancelledRunResumesToTheSameStore stops runs at many points
 // (context cancellation, as Ctrl-C does) and checks that resuming gives
 // the store an uninterrupted run gives. The kill -9 case is tested on the
@@ -571,7 +523,7 @@ func TestCancelledRunResumesToTheSameStore(t *testing.T) {
 	refDir := t.TempDir()
 	ref := newFixture(t, storetest.Engine{Name: "sqlite", Store: openSQLite(t, filepath.Join(refDir, "ref.db")), DSN: filepath.Join(refDir, "ref.db")})
 	ref.run(t, context.Background(), Options{Jobs: 2, BatchSize: 7}, dir)
-	want := dump(t, rawDB(t, filepath.Join(refDir, "ref.db")))
+	want := storetest.Dump(t, filepath.Join(refDir, "ref.db"))
 
 	for _, stopAfter := range []time.Duration{time.Millisecond, 20 * time.Millisecond, 60 * time.Millisecond} {
 		t.Run(stopAfter.String(), func(t *testing.T) {
@@ -589,7 +541,7 @@ func TestCancelledRunResumesToTheSameStore(t *testing.T) {
 			}
 			partial := sum.Records
 			resumed := f.run(t, context.Background(), Options{Jobs: 2, BatchSize: 7}, dir)
-			got := dump(t, rawDB(t, path))
+			got := storetest.Dump(t, path)
 			if !slices.Equal(got, want) {
 				t.Errorf("after a stop at %v (%d records) and a resume (%d skipped, %d records): store differs from an uninterrupted run's\n%s",
 					stopAfter, partial, resumed.Skipped, resumed.Records, diff(want, got))
@@ -605,15 +557,6 @@ func openSQLite(t *testing.T, path string) *store.Store {
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
-}
-
-func rawDB(t *testing.T, path string) *sql.DB {
-	db, err := store.OpenSQLiteFile(path, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
 }
 
 func diff(want, got []string) string {

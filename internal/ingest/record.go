@@ -145,7 +145,7 @@ func (w *worker) process(ctx context.Context, t task, emit func(*record) error) 
 		r.file.Warning = fmt.Sprintf("symbolic link (%d-byte target), not followed", e.Info.Size())
 		return emit(r)
 	case !e.Info.Mode().IsRegular():
-		r.file.Warning = fmt.Sprintf("not a regular file (%s), not read", describeMode(e.Info.Mode()))
+		r.file.Warning = fmt.Sprintf("not a regular file (%s), not read", walk.DescribeMode(e.Info.Mode()))
 		return emit(r)
 	}
 	f, err := walk.Open(e.Path)
@@ -160,7 +160,7 @@ func (w *worker) process(ctx context.Context, t task, emit func(*record) error) 
 		return emit(r)
 	}
 	if !st.Mode().IsRegular() {
-		r.file.Warning = fmt.Sprintf("not a regular file (%s) when opened, not read", describeMode(st.Mode()))
+		r.file.Warning = fmt.Sprintf("not a regular file (%s) when opened, not read", walk.DescribeMode(st.Mode()))
 		return emit(r)
 	}
 	size := st.Size()
@@ -202,16 +202,4 @@ func describeErr(err error) string {
 		return pe.Op + ": " + pe.Err.Error()
 	}
 	return err.Error()
-}
-
-func describeMode(m fs.FileMode) string {
-	switch {
-	case m&fs.ModeNamedPipe != 0:
-		return "named pipe"
-	case m&fs.ModeSocket != 0:
-		return "socket"
-	case m&fs.ModeDevice != 0:
-		return "device"
-	}
-	return m.Type().String()
 }

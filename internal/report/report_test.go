@@ -54,12 +54,8 @@ func TestReport(t *testing.T) {
 		known := jpegOf(t, 11, 640, 400, 90, false)
 		res := hasher.New(hasher.Options{Imaging: imaging.Options{Fast: true}}).Hash("k", bytes.NewReader(known), int64(len(known)))
 		set, _ := st.SaveHashSet(ctx, store.HashSet{Name: "bad", Kind: store.KnownBad})
-		w, _ := st.NewEntryWriter(ctx, set.ID, store.WriterOptions{})
 		cat := "2"
-		w.Write(store.Entry{Key: "k1", PDQ: res.PDQ.String(), Category: &cat, Series: "Series K"})
-		if err := w.Commit(); err != nil {
-			t.Fatal(err)
-		}
+		storetest.WriteEntries(t, st, set.ID, store.Entry{Key: "k1", PDQ: res.PDQ.String(), Category: &cat, Series: "Series K"})
 		var text bytes.Buffer
 		png.Encode(&text, synth.Text(300, 80, []string{"benign"}))
 		dir := t.TempDir()

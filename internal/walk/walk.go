@@ -98,3 +98,17 @@ func walkDir(ctx context.Context, dir string, fn func(Entry) error) error {
 	}
 	return nil
 }
+
+// DescribeMode names a file type that is not a regular file, for the
+// record of why it was not read.
+func DescribeMode(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "named pipe"
+	case m&fs.ModeSocket != 0:
+		return "socket"
+	case m&fs.ModeDevice != 0:
+		return "device"
+	}
+	return m.Type().String()
+}

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sort"
 	"testing"
 
 	"github.com/ariadne-vid/ariadne/internal/store"
@@ -81,4 +82,62 @@ func NewPostgres(t testing.TB) string {
 	}
 	u.Path = "/" + name
 	return u.String()
+}
+
+// WriteEntries writes entries into a hash set with one writer and
+// commits.
+func WriteEntries(t testing.TB, s *store.Store, setID int64, entries ...store.Entry) {
+	t.Helper()
+	w, err := s.NewEntryWriter(context.Background(), setID, store.WriterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if err := w.Write(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Dump lists, sorted, what ingest wrote to the SQLite store at path
+// (files, media, signals, matches) without row IDs and write times: two
+// stores with the same content give the same dump.
+func Dump(t testing.TB, path string) []string {
+	t.Helper()
+	db, err := store.OpenSQLiteFile(path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var out []string
+	for _, q := range []string{
+		`SELECT 'file', f.path, COALESCE(f.class, ''), COALESCE(f.size, 0), COALESCE(f.modified_at, ''), COALESCE(f.accessed_at, ''),
+			COALESCE(f.error, ''), COALESCE(f.warning, ''), COALESCE(m.sha256, '') FROM file f LEFT JOIN media m ON m.id = f.media_id`,
+		`SELECT 'media', sha256, md5, sha1, size, COALESCE(mime, ''), COALESCE(width, 0), COALESCE(height, 0) FROM media`,
+		`SELECT 'signal', m.sha256, s.type, s.value, COALESCE(s.quality, -1), s.algorithm_version FROM signal s JOIN media m ON m.id = s.media_id`,
+		`SELECT 'match', m.sha256, e.entry_key, mt.signal_type, mt.distance FROM matches mt JOIN media m ON m.id = mt.media_id JOIN hashset_entry e ON e.id = mt.entry_id`,
+	} {
+		rows, err := db.Query(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, fmt.Sprint(vals...))
+		}
+		rows.Close()
+	}
+	sort.Strings(out)
+	return out
 }
