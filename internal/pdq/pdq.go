@@ -32,8 +32,12 @@ var lumaTables = func() (t [3][256]float32) {
 // LumaRGB converts packed 8-bit RGB pixels to the reference's float luma,
 // as Luma does pixel by pixel.
 func LumaRGB(dst []float32, rgb []byte) {
-	tr, tg, tb := &lumaTables[0], &lumaTables[1], &lumaTables[2]
 	n := min(len(dst), len(rgb)/3)
+	if haveAVX2 {
+		done := lumaRGBVec(dst, rgb, n)
+		dst, rgb, n = dst[done:], rgb[3*done:], n-done
+	}
+	tr, tg, tb := &lumaTables[0], &lumaTables[1], &lumaTables[2]
 	dst, rgb = dst[:n], rgb[:3*n]
 	for i := 0; i+4 <= n; i += 4 {
 		p := rgb[3*i : 3*i+12 : 3*i+12]
@@ -91,6 +95,7 @@ type Signal struct {
 // avoid allocating for each image. The zero value is ready to use.
 type Hasher struct {
 	scratch []float32
+	sums    []float32
 }
 
 // FromLuma hashes a rows x cols row-major float luma buffer exactly as the
@@ -113,7 +118,15 @@ func (h *Hasher) FromLuma(luma []float32, rows, cols int) Signal {
 			h.scratch = make([]float32, rows*cols)
 		}
 		tmp := h.scratch[:rows*cols]
-		jaroszDecimate(luma, tmp, rows, cols, jaroszWindow(cols, 64), jaroszWindow(rows, 64), &b64)
+		wr, wc := jaroszWindow(cols, 64), jaroszWindow(rows, 64)
+		if haveAVX2 {
+			if cap(h.sums) < max(rows, cols) {
+				h.sums = make([]float32, max(rows, cols))
+			}
+			jaroszDecimateVec(luma, tmp, h.sums, rows, cols, wr, wc, &b64)
+		} else {
+			jaroszDecimate(luma, tmp, rows, cols, wr, wc, &b64)
+		}
 	}
 	s.Quality = quality(&b64)
 	dct64To16(&b64, &s.dct)
