@@ -95,7 +95,7 @@ type Signal struct {
 // avoid allocating for each image. The zero value is ready to use.
 type Hasher struct {
 	scratch []float32
-	sums    []float32
+	vec     vecScratch
 }
 
 // FromLuma hashes a rows x cols row-major float luma buffer exactly as the
@@ -120,10 +120,7 @@ func (h *Hasher) FromLuma(luma []float32, rows, cols int) Signal {
 		tmp := h.scratch[:rows*cols]
 		wr, wc := jaroszWindow(cols, 64), jaroszWindow(rows, 64)
 		if haveAVX2 {
-			if cap(h.sums) < max(rows, cols) {
-				h.sums = make([]float32, max(rows, cols))
-			}
-			jaroszDecimateVec(luma, tmp, h.sums, rows, cols, wr, wc, &b64)
+			jaroszDecimateVec(luma, tmp, rows, cols, wr, wc, &b64, &h.vec)
 		} else {
 			jaroszDecimate(luma, tmp, rows, cols, wr, wc, &b64)
 		}

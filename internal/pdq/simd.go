@@ -108,28 +108,82 @@ func boxColsVec(in, out []float32, rows, cols, window int, sums []float32) {
 	}
 }
 
-// jaroszDecimateVec is jaroszDecimate with the passes along rows run
-// down the columns of the transposed buffer. a holds the rows x cols
-// luma (it is overwritten), b is scratch of the same size.
-func jaroszDecimateVec(a, b, sums []float32, rows, cols, windowAlongRows, windowAlongCols int, out *[64][64]float32) {
-	transpose(b, a, rows, cols)                         // b: cols x rows
-	boxColsVec(b, a, cols, rows, windowAlongRows, sums) // a: rows pass 1, transposed
-	transpose(b, a, cols, rows)                         // b: rows x cols
-	boxColsVec(b, a, rows, cols, windowAlongCols, sums) // a: columns pass 1
-	transpose(b, a, rows, cols)                         // b: cols x rows
-	boxColsVec(b, a, cols, rows, windowAlongRows, sums) // a: rows pass 2, transposed
-	// The last pass down the columns is a pass along rows of the
-	// transposed buffer, needed only for the 64 sampled columns.
-	var sampleRow [64]int
-	for oi := range 64 {
-		sampleRow[oi] = int((float64(oi) + 0.5) * float64(rows) / 64)
-	}
-	col := b[:rows]
-	for oj := range 64 {
-		j := int((float64(oj) + 0.5) * float64(cols) / 64)
-		boxRow(a[j*rows:(j+1)*rows], col, windowAlongCols)
-		for oi, r := range sampleRow {
-			out[oi][oj] = col[r]
+// vecScratch holds the vectorised filter's buffers, kept by a Hasher.
+type vecScratch struct {
+	sums         []float32 // column sums, one per column
+	strip, lanes []float32 // an 8-row strip, transposed, before and after filtering
+	sampled      []float32 // 64 sampled columns of one strip, transposed
+	narrow, tmp  []float32 // rows x 64: the sampled columns, before and after the last pass
+}
+
+func (v *vecScratch) size(rows, cols int) {
+	grow := func(b *[]float32, n int) {
+		if cap(*b) < n {
+			*b = make([]float32, n)
 		}
+		*b = (*b)[:n]
+	}
+	grow(&v.sums, max(rows, cols, 64))
+	grow(&v.strip, 8*cols)
+	grow(&v.lanes, 8*cols)
+	grow(&v.sampled, 8*64)
+	grow(&v.narrow, rows*64)
+	grow(&v.tmp, rows*64)
+}
+
+// boxRowsVec is boxRows eight rows at a time: a strip of 8 rows is
+// transposed into a small buffer (so each column of the strip is one
+// vector, each row one lane), filtered by boxLanesAVX2 and transposed
+// back. The strip buffers stay in the processor's cache; the image is read
+// and written once, as by the portable pass. With sampleCols set, only
+// those columns are kept, into out as rows x len(sampleCols).
+func boxRowsVec(in, out []float32, rows, cols, window int, sampleCols []int, v *vecScratch) {
+	r := 0
+	if window <= cols {
+		for ; r+8 <= rows; r += 8 {
+			transpose(v.strip, in[r*cols:(r+8)*cols], 8, cols)
+			boxLanesAVX2(&v.strip[0], &v.lanes[0], cols, window)
+			if sampleCols == nil {
+				transpose(out[r*cols:(r+8)*cols], v.lanes, cols, 8)
+				continue
+			}
+			for k, x := range sampleCols {
+				copy(v.sampled[8*k:8*k+8], v.lanes[8*x:8*x+8])
+			}
+			n := len(sampleCols)
+			transpose(out[r*n:(r+8)*n], v.sampled[:8*n], n, 8)
+		}
+	}
+	for ; r < rows; r++ {
+		if sampleCols == nil {
+			boxRow(in[r*cols:(r+1)*cols], out[r*cols:(r+1)*cols], window)
+			continue
+		}
+		row := v.lanes[:cols]
+		boxRow(in[r*cols:(r+1)*cols], row, window)
+		for k, x := range sampleCols {
+			out[r*len(sampleCols)+k] = row[x]
+		}
+	}
+}
+
+// jaroszDecimateVec is jaroszDecimate with the vector kernels. a holds the
+// rows x cols luma (it is overwritten), b is scratch of the same size.
+// The second pass along rows keeps only the 64 sampled columns, and the
+// last pass down the columns runs on those alone: each column's values
+// depend on nothing else.
+func jaroszDecimateVec(a, b []float32, rows, cols, windowAlongRows, windowAlongCols int, out *[64][64]float32, v *vecScratch) {
+	v.size(rows, cols)
+	var sampleCols [64]int
+	for oj := range 64 {
+		sampleCols[oj] = int((float64(oj) + 0.5) * float64(cols) / 64)
+	}
+	boxRowsVec(a, b, rows, cols, windowAlongRows, nil, v)
+	boxColsVec(b, a, rows, cols, windowAlongCols, v.sums)
+	boxRowsVec(a, v.narrow, rows, cols, windowAlongRows, sampleCols[:], v)
+	boxColsVec(v.narrow, v.tmp, rows, 64, windowAlongCols, v.sums)
+	for oi := range 64 {
+		r := int((float64(oi) + 0.5) * float64(rows) / 64)
+		copy(out[oi][:], v.tmp[r*64:(r+1)*64])
 	}
 }

@@ -16,3 +16,6 @@ func transposeAVX2(dst, src *float32, rows, cols, srcStride, dstStride int)
 
 //go:noescape
 func lumaRGBAVX2(dst *float32, rgb *byte, n int, coef *[3]float32)
+
+//go:noescape
+func boxLanesAVX2(in, out *float32, n, window int)

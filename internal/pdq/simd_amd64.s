@@ -239,3 +239,87 @@ lloop:
 ldone:
 	VZEROUPPER
 	RET
+
+// func boxLanesAVX2(in, out *float32, n, window int)
+//
+// The reference's running-sum box filter along n vectors of 8 floats:
+// lane k of in[0..n) is one row of the image (a strip of 8 rows,
+// transposed), so the running sum of each row lives in one lane of Y0.
+// Phases as in boxRow: the window fills to half, grows to full, slides,
+// and shrinks. Needs window <= n.
+TEXT ·boxLanesAVX2(SB), NOSPLIT, $0-32
+	MOVQ in+0(FP), SI  // right edge of the window
+	MOVQ out+8(FP), DI
+	MOVQ n+16(FP), CX
+	MOVQ window+24(FP), R8
+	MOVQ SI, DX        // left edge of the window
+	VXORPS Y0, Y0, Y0
+	LEAQ 2(R8), R9
+	SHRQ $1, R9        // half = (window+2)/2
+	LEAQ -1(R9), R10
+	TESTQ R10, R10
+	JLE  grow
+
+fill:
+	VADDPS (SI), Y0, Y0
+	ADDQ   $32, SI
+	DECQ   R10
+	JNZ    fill
+
+grow:
+	MOVQ R9, R11 // divisor: half .. window
+
+growloop:
+	CMPQ R11, R8
+	JG   slide
+	VADDPS    (SI), Y0, Y0
+	VCVTSI2SSQ R11, X1, X1
+	VBROADCASTSS X1, Y1
+	VDIVPS    Y1, Y0, Y2
+	VMOVUPS   Y2, (DI)
+	ADDQ      $32, SI
+	ADDQ      $32, DI
+	INCQ      R11
+	JMP       growloop
+
+slide:
+	MOVQ CX, R10
+	SUBQ R8, R10
+	VCVTSI2SSQ R8, X1, X1
+	VBROADCASTSS X1, Y1
+	TESTQ R10, R10
+	JLE  shrink
+
+slideloop:
+	VADDPS  (SI), Y0, Y0
+	VSUBPS  (DX), Y0, Y0
+	VDIVPS  Y1, Y0, Y2
+	VMOVUPS Y2, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DX
+	ADDQ    $32, DI
+	DECQ    R10
+	JNZ     slideloop
+
+shrink:
+	LEAQ -1(R8), R11 // divisor: window-1 down to window-half+1
+	MOVQ R8, R12
+	SUBQ R9, R12
+	INCQ R12
+
+shrinkloop:
+	CMPQ R11, R12
+	JL   bdone
+	VSUBPS    (DX), Y0, Y0
+	VCVTSI2SSQ R11, X1, X1
+	VBROADCASTSS X1, Y1
+	VDIVPS    Y1, Y0, Y2
+	VMOVUPS   Y2, (DI)
+	ADDQ      $32, DX
+	ADDQ      $32, DI
+	DECQ      R11
+	JMP       shrinkloop
+
+bdone:
+	VZEROUPPER
+	RET
