@@ -94,14 +94,35 @@ type Signal struct {
 // Hasher holds the scratch buffers for hashing; reuse one per goroutine to
 // avoid allocating for each image. The zero value is ready to use.
 type Hasher struct {
-	scratch []float32
-	vec     vecScratch
+	scratch, luma []float32
+	vec           vecScratch
 }
 
 // FromLuma hashes a rows x cols row-major float luma buffer exactly as the
 // reference's pdqHash256FromFloatLuma does. The buffer is overwritten (the
 // reference filters in place).
 func (h *Hasher) FromLuma(luma []float32, rows, cols int) Signal {
+	return h.hash(luma, nil, rows, cols)
+}
+
+// FromRGB hashes rows x cols packed 8-bit RGB pixels: the hash FromLuma
+// gives for their LumaRGB luma. With the vector kernels, the luma is
+// computed strip by strip as the filter needs it.
+func (h *Hasher) FromRGB(rgb []byte, rows, cols int) Signal {
+	if len(rgb) < 3*rows*cols {
+		return Signal{empty: true}
+	}
+	h.luma = grown(h.luma, rows*cols)
+	if haveAVX2 && !(rows == 64 && cols == 64) {
+		return h.hash(h.luma, rgb, rows, cols)
+	}
+	LumaRGB(h.luma, rgb)
+	return h.hash(h.luma, nil, rows, cols)
+}
+
+// hash hashes luma, or with rgb set (vector kernels only) the luma of rgb,
+// which then fills luma's rows*cols floats as scratch.
+func (h *Hasher) hash(luma []float32, rgb []byte, rows, cols int) Signal {
 	var s Signal
 	if rows < minHashableDim || cols < minHashableDim || len(luma) < rows*cols {
 		s.empty = true
@@ -114,21 +135,26 @@ func (h *Hasher) FromLuma(luma []float32, rows, cols int) Signal {
 			copy(b64[i][:], luma[i*64:(i+1)*64])
 		}
 	} else {
-		if cap(h.scratch) < rows*cols {
-			h.scratch = make([]float32, rows*cols)
-		}
-		tmp := h.scratch[:rows*cols]
+		h.scratch = grown(h.scratch, rows*cols)
 		wr, wc := jaroszWindow(cols, 64), jaroszWindow(rows, 64)
 		if haveAVX2 {
-			jaroszDecimateVec(luma, tmp, rows, cols, wr, wc, &b64, &h.vec)
+			jaroszDecimateVec(luma, rgb, h.scratch, rows, cols, wr, wc, &b64, &h.vec)
 		} else {
-			jaroszDecimate(luma, tmp, rows, cols, wr, wc, &b64)
+			jaroszDecimate(luma, h.scratch, rows, cols, wr, wc, &b64)
 		}
 	}
 	s.Quality = quality(&b64)
 	dct64To16(&b64, &s.dct)
 	s.Hash = bitsOf(&s.dct)
 	return s
+}
+
+// grown returns b with length n, reallocated only when it is too small.
+func grown(b []float32, n int) []float32 {
+	if cap(b) < n {
+		return make([]float32, n)
+	}
+	return b[:n]
 }
 
 // FromLuma hashes a luma buffer with a temporary Hasher.

@@ -36,12 +36,17 @@ func transpose(dst, src []float32, rows, cols int) {
 	if r8 > 0 && c8 > 0 {
 		transposeAVX2(&dst[0], &src[0], r8, c8, cols, rows)
 	}
-	for y := range rows {
-		x0 := c8
-		if y >= r8 {
-			x0 = 0
+	// The edges the kernel leaves: the last cols%8 columns, then the last
+	// rows%8 rows.
+	if c8 < cols {
+		for y := range r8 {
+			for x := c8; x < cols; x++ {
+				dst[x*rows+y] = src[y*cols+x]
+			}
 		}
-		for x := x0; x < cols; x++ {
+	}
+	for y := r8; y < rows; y++ {
+		for x := range cols {
 			dst[x*rows+y] = src[y*cols+x]
 		}
 	}
@@ -111,24 +116,20 @@ func boxColsVec(in, out []float32, rows, cols, window int, sums []float32) {
 // vecScratch holds the vectorised filter's buffers, kept by a Hasher.
 type vecScratch struct {
 	sums         []float32 // column sums, one per column
+	luma         []float32 // an 8-row strip's luma, when hashing from RGB
 	strip, lanes []float32 // an 8-row strip, transposed, before and after filtering
 	sampled      []float32 // 64 sampled columns of one strip, transposed
 	narrow, tmp  []float32 // rows x 64: the sampled columns, before and after the last pass
 }
 
 func (v *vecScratch) size(rows, cols int) {
-	grow := func(b *[]float32, n int) {
-		if cap(*b) < n {
-			*b = make([]float32, n)
-		}
-		*b = (*b)[:n]
-	}
-	grow(&v.sums, max(rows, cols, 64))
-	grow(&v.strip, 8*cols)
-	grow(&v.lanes, 8*cols)
-	grow(&v.sampled, 8*64)
-	grow(&v.narrow, rows*64)
-	grow(&v.tmp, rows*64)
+	v.sums = grown(v.sums, max(rows, cols, 64))
+	v.luma = grown(v.luma, 8*cols)
+	v.strip = grown(v.strip, 8*cols)
+	v.lanes = grown(v.lanes, 8*cols)
+	v.sampled = grown(v.sampled, 8*64)
+	v.narrow = grown(v.narrow, rows*64)
+	v.tmp = grown(v.tmp, rows*64)
 }
 
 // boxRowsVec is boxRows eight rows at a time: a strip of 8 rows is
@@ -137,11 +138,22 @@ func (v *vecScratch) size(rows, cols int) {
 // back. The strip buffers stay in the processor's cache; the image is read
 // and written once, as by the portable pass. With sampleCols set, only
 // those columns are kept, into out as rows x len(sampleCols).
-func boxRowsVec(in, out []float32, rows, cols, window int, sampleCols []int, v *vecScratch) {
+//
+// With rgb set, in is not read: each strip's luma is computed from the
+// packed RGB pixels into a strip-sized buffer, so the whole image's luma
+// is never written out.
+func boxRowsVec(in []float32, rgb []byte, out []float32, rows, cols, window int, sampleCols []int, v *vecScratch) {
+	rowsOf := func(r, n int) []float32 {
+		if rgb == nil {
+			return in[r*cols : (r+n)*cols]
+		}
+		LumaRGB(v.luma[:n*cols], rgb[3*r*cols:3*(r+n)*cols])
+		return v.luma[:n*cols]
+	}
 	r := 0
 	if window <= cols {
 		for ; r+8 <= rows; r += 8 {
-			transpose(v.strip, in[r*cols:(r+8)*cols], 8, cols)
+			transpose(v.strip, rowsOf(r, 8), 8, cols)
 			boxLanesAVX2(&v.strip[0], &v.lanes[0], cols, window)
 			if sampleCols == nil {
 				transpose(out[r*cols:(r+8)*cols], v.lanes, cols, 8)
@@ -156,11 +168,11 @@ func boxRowsVec(in, out []float32, rows, cols, window int, sampleCols []int, v *
 	}
 	for ; r < rows; r++ {
 		if sampleCols == nil {
-			boxRow(in[r*cols:(r+1)*cols], out[r*cols:(r+1)*cols], window)
+			boxRow(rowsOf(r, 1), out[r*cols:(r+1)*cols], window)
 			continue
 		}
 		row := v.lanes[:cols]
-		boxRow(in[r*cols:(r+1)*cols], row, window)
+		boxRow(rowsOf(r, 1), row, window)
 		for k, x := range sampleCols {
 			out[r*len(sampleCols)+k] = row[x]
 		}
@@ -172,15 +184,18 @@ func boxRowsVec(in, out []float32, rows, cols, window int, sampleCols []int, v *
 // The second pass along rows keeps only the 64 sampled columns, and the
 // last pass down the columns runs on those alone: each column's values
 // depend on nothing else.
-func jaroszDecimateVec(a, b []float32, rows, cols, windowAlongRows, windowAlongCols int, out *[64][64]float32, v *vecScratch) {
+//
+// With rgb set, a is not read: the first pass takes its luma from the
+// packed RGB pixels.
+func jaroszDecimateVec(a []float32, rgb []byte, b []float32, rows, cols, windowAlongRows, windowAlongCols int, out *[64][64]float32, v *vecScratch) {
 	v.size(rows, cols)
 	var sampleCols [64]int
 	for oj := range 64 {
 		sampleCols[oj] = int((float64(oj) + 0.5) * float64(cols) / 64)
 	}
-	boxRowsVec(a, b, rows, cols, windowAlongRows, nil, v)
+	boxRowsVec(a, rgb, b, rows, cols, windowAlongRows, nil, v)
 	boxColsVec(b, a, rows, cols, windowAlongCols, v.sums)
-	boxRowsVec(a, v.narrow, rows, cols, windowAlongRows, sampleCols[:], v)
+	boxRowsVec(a, nil, v.narrow, rows, cols, windowAlongRows, sampleCols[:], v)
 	boxColsVec(v.narrow, v.tmp, rows, 64, windowAlongCols, v.sums)
 	for oi := range 64 {
 		r := int((float64(oi) + 0.5) * float64(rows) / 64)

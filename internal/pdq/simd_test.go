@@ -30,7 +30,7 @@ func TestVecFilterIsPortableFilter(t *testing.T) {
 		b := append([]float32(nil), a...)
 		var want, got [64][64]float32
 		jaroszDecimate(a, make([]float32, rows*cols), rows, cols, wr, wc, &want)
-		jaroszDecimateVec(b, make([]float32, rows*cols), rows, cols, wr, wc, &got, &vecScratch{})
+		jaroszDecimateVec(b, nil, make([]float32, rows*cols), rows, cols, wr, wc, &got, &vecScratch{})
 		if want != got {
 			t.Fatalf("%dx%d, windows %d/%d: the vectorised filter differs", rows, cols, wr, wc)
 		}
@@ -74,6 +74,31 @@ func TestLumaRGBEveryLength(t *testing.T) {
 			if want := Luma(rgb[3*i], rgb[3*i+1], rgb[3*i+2]); v != want {
 				t.Fatalf("%d pixels: pixel %d is %v, want %v", n, i, v, want)
 			}
+		}
+	}
+}
+
+// TestFromRGBIsFromLuma: hashing RGB pixels directly (the luma computed
+// strip by strip) gives the hash of their luma buffer.
+func TestFromRGBIsFromLuma(t *testing.T) {
+	rng := rand.New(rand.NewPCG(2, 9))
+	var h Hasher
+	for _, d := range [][2]int{{720, 480}, {64, 64}, {5, 5}, {4, 9}, {13, 70}, {67, 131}, {1080, 1080}} {
+		rows, cols := d[0], d[1]
+		rgb := make([]byte, 3*rows*cols)
+		// Smooth gradients with noise, so the hash is not degenerate.
+		for i := range rows * cols {
+			y, x := i/cols, i%cols
+			rgb[3*i] = byte(x + rng.IntN(8))
+			rgb[3*i+1] = byte(y*2 + rng.IntN(8))
+			rgb[3*i+2] = byte(x ^ y)
+		}
+		luma := make([]float32, rows*cols)
+		LumaRGB(luma, rgb)
+		want := FromLuma(luma, rows, cols)
+		got := h.FromRGB(rgb, rows, cols)
+		if got.Hash != want.Hash || got.Quality != want.Quality || got.empty != want.empty {
+			t.Errorf("%dx%d: FromRGB %s q%d, FromLuma %s q%d", rows, cols, got.Hash, got.Quality, want.Hash, want.Quality)
 		}
 	}
 }

@@ -70,7 +70,6 @@ func HashFile(ctx context.Context, path string, opts Options) (Hash, error) {
 	}
 	h := Hash{Info: info, Every: Every(opts.SecondsPerHash, info.FrameRate)}
 	var hasher pdq.Hasher
-	var luma []float32
 	w, hgt := info.Width, info.Height
 	if opts.Size > 0 {
 		w, hgt = opts.Size, opts.Size
@@ -78,12 +77,7 @@ func HashFile(ctx context.Context, path string, opts Options) (Hash, error) {
 	fps := float32(info.FrameRate)
 	err := ffmpeg.Frames(ctx, path, info.Width, info.Height, ffmpeg.FrameOptions{Every: h.Every, Size: opts.Size, CColourConversion: opts.CColourConversion},
 		func(index int, rgb []byte) error {
-			if cap(luma) < len(rgb)/3 {
-				luma = make([]float32, len(rgb)/3)
-			}
-			luma = luma[:len(rgb)/3]
-			pdq.LumaRGB(luma, rgb)
-			s := hasher.FromLuma(luma, hgt, w)
+			s := hasher.FromRGB(rgb, hgt, w)
 			ts := 0.0
 			if fps > 0 {
 				ts = float64(float32(index) / fps)
