@@ -99,49 +99,52 @@ type Hasher struct {
 }
 
 // FromLuma hashes a rows x cols row-major float luma buffer exactly as the
-// reference's pdqHash256FromFloatLuma does. The buffer is overwritten (the
-// reference filters in place).
+// reference's pdqHash256FromFloatLuma does. The buffer may be overwritten
+// (the portable filter works in place, as the reference does).
 func (h *Hasher) FromLuma(luma []float32, rows, cols int) Signal {
 	return h.hash(luma, nil, rows, cols)
 }
 
 // FromRGB hashes rows x cols packed 8-bit RGB pixels: the hash FromLuma
 // gives for their LumaRGB luma. With the vector kernels, the luma is
-// computed strip by strip as the filter needs it.
+// computed 8 rows at a time as the filter needs it.
 func (h *Hasher) FromRGB(rgb []byte, rows, cols int) Signal {
 	if len(rgb) < 3*rows*cols {
 		return Signal{empty: true}
 	}
-	h.luma = grown(h.luma, rows*cols)
-	if haveAVX2 && !(rows == 64 && cols == 64) {
-		return h.hash(h.luma, rgb, rows, cols)
+	if haveAVX2 {
+		return h.hash(nil, rgb, rows, cols)
 	}
+	h.luma = grown(h.luma, rows*cols)
 	LumaRGB(h.luma, rgb)
 	return h.hash(h.luma, nil, rows, cols)
 }
 
-// hash hashes luma, or with rgb set (vector kernels only) the luma of rgb,
-// which then fills luma's rows*cols floats as scratch.
+// hash hashes luma or, with rgb set (vector kernels only), the luma of rgb.
 func (h *Hasher) hash(luma []float32, rgb []byte, rows, cols int) Signal {
 	var s Signal
-	if rows < minHashableDim || cols < minHashableDim || len(luma) < rows*cols {
+	if rows < minHashableDim || cols < minHashableDim || (rgb == nil && len(luma) < rows*cols) {
 		s.empty = true
 		return s
 	}
 	var b64 [64][64]float32
-	if rows == 64 && cols == 64 {
+	wr, wc := jaroszWindow(cols, 64), jaroszWindow(rows, 64)
+	switch {
+	case rows == 64 && cols == 64:
 		// The reference skips filtering when the buffer is already 64x64.
+		if rgb != nil {
+			h.luma = grown(h.luma, rows*cols)
+			LumaRGB(h.luma, rgb)
+			luma = h.luma
+		}
 		for i := range 64 {
 			copy(b64[i][:], luma[i*64:(i+1)*64])
 		}
-	} else {
+	case haveAVX2:
+		jaroszDecimateVec(luma, rgb, rows, cols, wr, wc, &b64, &h.vec)
+	default:
 		h.scratch = grown(h.scratch, rows*cols)
-		wr, wc := jaroszWindow(cols, 64), jaroszWindow(rows, 64)
-		if haveAVX2 {
-			jaroszDecimateVec(luma, rgb, h.scratch, rows, cols, wr, wc, &b64, &h.vec)
-		} else {
-			jaroszDecimate(luma, h.scratch, rows, cols, wr, wc, &b64)
-		}
+		jaroszDecimate(luma, h.scratch, rows, cols, wr, wc, &b64)
 	}
 	s.Quality = quality(&b64)
 	dct64To16(&b64, &s.dct)

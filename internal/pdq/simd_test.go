@@ -30,7 +30,7 @@ func TestVecFilterIsPortableFilter(t *testing.T) {
 		b := append([]float32(nil), a...)
 		var want, got [64][64]float32
 		jaroszDecimate(a, make([]float32, rows*cols), rows, cols, wr, wc, &want)
-		jaroszDecimateVec(b, nil, make([]float32, rows*cols), rows, cols, wr, wc, &got, &vecScratch{})
+		jaroszDecimateVec(b, nil, rows, cols, wr, wc, &got, &vecScratch{})
 		if want != got {
 			t.Fatalf("%dx%d, windows %d/%d: the vectorised filter differs", rows, cols, wr, wc)
 		}
