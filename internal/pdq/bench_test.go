@@ -64,3 +64,17 @@ func BenchmarkDistance(b *testing.B) {
 	}
 	_ = n
 }
+
+// BenchmarkFromRGBFrame hashes a 480x720 RGB frame, the size of most of
+// the vPDQ sample videos, as the video hasher does.
+func BenchmarkFromRGBFrame(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	rgb := make([]byte, 3*480*720)
+	for i := range rgb {
+		rgb[i] = byte(rng.Uint32())
+	}
+	var h Hasher
+	for b.Loop() {
+		h.FromRGB(rgb, 720, 480)
+	}
+}
