@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -19,7 +20,8 @@ import (
 // hash (the reference's file) and, in another entry, its soundtrack's
 // fingerprint. Other encodes of the video match by vPDQ (one inside a
 // zip), the large-logo copy, which vPDQ misses, matches by its
-// soundtrack, and a different video is new.
+// soundtrack, and a different video is new. A still grabbed from the
+// known video matches one of its frames; a still from another does not.
 func TestVideoAndAudioMatching(t *testing.T) {
 	if !ffmpeg.Available() {
 		if os.Getenv("CI") != "" {
@@ -66,6 +68,16 @@ func TestVideoAndAudioMatching(t *testing.T) {
 		copyFile(vid("chair-22-sd-grey-bar"), filepath.Join(ev, "grey.mp4"))
 		copyFile(vid("chair-22-with-large-logo-bar"), filepath.Join(ev, "logo.mp4"))
 		copyFile(vid("pattern-sd-grey-bar"), filepath.Join(ev, "pattern.mp4"))
+		// Stills grabbed from videos: one from the known video, one from
+		// another.
+		grab := func(src, dst string) {
+			out, err := exec.Command("ffmpeg", "-v", "error", "-ss", "5", "-i", src, "-frames:v", "1", dst).CombinedOutput()
+			if err != nil {
+				t.Fatalf("ffmpeg grabbing a still: %v: %s", err, out)
+			}
+		}
+		grab(vid("chair-orig-22-sd-bar"), filepath.Join(ev, "still.png"))
+		grab(vid("pattern-sd-grey-bar"), filepath.Join(ev, "pattern.png"))
 		inZip, _ := os.ReadFile(vid("chair-20-sd-bar"))
 		os.WriteFile(filepath.Join(ev, "sent.zip"), makeZip(t, map[string][]byte{"DCIM/chair.mp4": inZip}), 0o644)
 		if _, err := Run(ctx, st, ex, []string{ev}, Options{Jobs: 2, Hasher: hasher.Options{AV: av}}, nil); err != nil {
@@ -98,6 +110,8 @@ func TestVideoAndAudioMatching(t *testing.T) {
 			"ev/sent.zip!/DCIM/chair.mp4": {"near", "vpdq"},
 			"ev/logo.mp4":                 {"near", "chromaprint"},
 			"ev/pattern.mp4":              {"new", ""},
+			"ev/still.png":                {"near", store.SignalVPDQFrame},
+			"ev/pattern.png":              {"new", ""},
 		} {
 			got := classes[p]
 			has := want.signal == ""

@@ -131,12 +131,16 @@ func (m *Matcher) Match(ctx context.Context, batch []*record) error {
 				}
 			}
 		}
-		if len(r.dihedral) == 0 || m.maxRadius == 0 || *r.res.PDQQuality < m.minQuality {
+		if len(r.dihedral) == 0 || *r.res.PDQQuality < m.minQuality {
 			continue
 		}
 		qs = qs[:0]
 		for _, h := range r.dihedral {
 			qs = append(qs, index.FromPDQ(h))
+		}
+		m.av.matchStill(r, qs)
+		if m.maxRadius == 0 {
+			continue
 		}
 		found = m.searcher.SearchAny(found[:0], qs, m.maxRadius)
 		for _, f := range found {

@@ -71,6 +71,22 @@ func newAVMatcher(ctx context.Context, st *store.Store) (*avMatcher, error) {
 
 func (m *avMatcher) empty() bool { return len(m.vpdq) == 0 && len(m.prints) == 0 }
 
+// matchStill adds the known videos one of whose frames is within the
+// vPDQ frame distance of an image (any of its dihedral hashes, qs): a
+// still grabbed from a known video, or the photo a video was made from.
+// Frames below the vPDQ quality threshold are not indexed, and an image
+// below it is not compared, as the reference drops such frames.
+func (m *avMatcher) matchStill(r *record, qs []index.Hash) {
+	if len(m.vpdq) == 0 || *r.res.PDQQuality < video.DefaultMatch.MinQuality {
+		return
+	}
+	// SearchAny keeps each entry once, at its nearest frame.
+	for _, f := range m.searcher.SearchAny(nil, qs, video.DefaultMatch.Distance) {
+		r.matches = append(r.matches, store.Match{EntryID: int64(f.ID), SignalType: store.SignalVPDQFrame, Distance: f.Distance})
+		r.near = true
+	}
+}
+
 // match adds the vPDQ and audio matches of a record.
 func (m *avMatcher) match(r *record) {
 	if len(r.res.VPDQFrames) > 0 && len(m.vpdq) > 0 {

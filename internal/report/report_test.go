@@ -142,3 +142,24 @@ func TestReport(t *testing.T) {
 		}
 	})
 }
+
+// TestMatchLineSaysWhatMatched: each kind of match is described by what
+// its distance means.
+func TestMatchLineSaysWhatMatched(t *testing.T) {
+	for _, c := range []struct {
+		signal   string
+		distance int
+		want     string
+	}{
+		{"md5", 0, "bad E1 [known-bad], same MD5"},
+		{"pdq", 12, "bad E1 [known-bad], PDQ distance 12"},
+		{store.SignalVPDQ, 8, "bad E1 [known-bad], vPDQ: 92% of the frames match"},
+		{store.SignalVPDQFrame, 6, "bad E1 [known-bad], a frame of the known video at PDQ distance 6"},
+		{store.SignalChromaprint, 7, "bad E1 [known-bad], same sound: bit error rate 7%"},
+	} {
+		got := matchLine(store.MatchedEntry{HashSet: "bad", Kind: "known-bad", SignalType: c.signal, Distance: c.distance, Entry: store.Entry{Key: "E1"}})
+		if got != c.want {
+			t.Errorf("%s: %q, want %q", c.signal, got, c.want)
+		}
+	}
+}

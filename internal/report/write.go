@@ -71,9 +71,16 @@ func matchLine(m store.MatchedEntry) string {
 	if m.Entry.Series != "" {
 		fmt.Fprintf(&b, ", series %q", m.Entry.Series)
 	}
-	if m.SignalType == "pdq" {
+	switch m.SignalType {
+	case "pdq":
 		fmt.Fprintf(&b, ", PDQ distance %d", m.Distance)
-	} else {
+	case store.SignalVPDQ:
+		fmt.Fprintf(&b, ", vPDQ: %d%% of the frames match", 100-m.Distance)
+	case store.SignalVPDQFrame:
+		fmt.Fprintf(&b, ", a frame of the known video at PDQ distance %d", m.Distance)
+	case store.SignalChromaprint:
+		fmt.Fprintf(&b, ", same sound: bit error rate %d%%", m.Distance)
+	default:
 		fmt.Fprintf(&b, ", same %s", strings.ToUpper(m.SignalType))
 	}
 	return b.String()

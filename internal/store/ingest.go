@@ -247,6 +247,9 @@ func (s *Store) IngestRuns(ctx context.Context, exhibitID int64) ([]IngestRun, e
 const (
 	SignalVPDQ        = "vpdq"        // the reference's lines
 	SignalChromaprint = "chromaprint" // as fpcalc prints it
+	// SignalVPDQFrame is the match type of a still image whose PDQ is
+	// near a frame of a known video (a frame grabbed from it).
+	SignalVPDQFrame = "vpdq-frame"
 )
 
 // KnownBadAV calls fn for every live known-bad entry with a vPDQ hash or
