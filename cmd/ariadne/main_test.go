@@ -169,3 +169,64 @@ func TestCompareCommand(t *testing.T) {
 		t.Errorf("mirrored copy: %s", out)
 	}
 }
+
+// TestRematchCommand: a case ingested before a hash set knew one of its
+// files is triaged by `ariadne rematch` once the set is imported.
+func TestRematchCommand(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "a.db")
+	ev := filepath.Join(dir, "ev")
+	os.MkdirAll(ev, 0o755)
+	var img bytes.Buffer
+	png.Encode(&img, synth.Scene(31, 200, 150))
+	os.WriteFile(filepath.Join(ev, "a.png"), img.Bytes(), 0o644)
+	os.WriteFile(filepath.Join(ev, "b.txt"), []byte("notes\n"), 0o644)
+	must := func(args ...string) string {
+		t.Helper()
+		out, errOut, code := runCLI(t, append(args, "--db", db)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+		return out
+	}
+	must("case", "create", "R-1")
+	must("ingest", "--case", "R-1", "--exhibit", "E", "--json", ev)
+	list := filepath.Join(dir, "bad.txt")
+	os.WriteFile(list, []byte(hashCLI(t, filepath.Join(ev, "a.png"))+"\n"), 0o644)
+	must("hashset", "import", list, "--name", "late", "--format", "list", "--hash", "md5")
+	var sum struct {
+		Media        int   `json:"media"`
+		Matched      int   `json:"media_matched"`
+		NewMatches   int64 `json:"new_matches"`
+		Reclassified int64 `json:"files_reclassified"`
+	}
+	if err := json.Unmarshal([]byte(must("rematch", "--case", "R-1", "--json")), &sum); err != nil {
+		t.Fatal(err)
+	}
+	if sum.Media != 2 || sum.Matched != 1 || sum.NewMatches != 1 || sum.Reclassified != 1 {
+		t.Errorf("rematch summary %+v", sum)
+	}
+	var r report.Report
+	if err := json.Unmarshal([]byte(must("report", "--case", "R-1", "--format", "json")), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Totals["known"] != 1 {
+		t.Errorf("after rematch the report counts %v", r.Totals)
+	}
+}
+
+// hashCLI returns the MD5 `ariadne hash` gives a file.
+func hashCLI(t *testing.T, path string) string {
+	t.Helper()
+	out, errOut, code := runCLI(t, "hash", "--format", "jsonl", path)
+	if code != 0 {
+		t.Fatalf("hash: exit %d: %s", code, errOut)
+	}
+	var res struct {
+		MD5 string `json:"md5"`
+	}
+	if err := json.Unmarshal([]byte(strings.TrimSpace(out)), &res); err != nil {
+		t.Fatal(err)
+	}
+	return res.MD5
+}

@@ -22,6 +22,8 @@ import (
 // zip), the large-logo copy, which vPDQ misses, matches by its
 // soundtrack, and a different video is new. A still grabbed from the
 // known video matches one of its frames; a still from another does not.
+// The same evidence ingested before the set's import and rematched after
+// it ends the same.
 func TestVideoAndAudioMatching(t *testing.T) {
 	if !ffmpeg.Available() {
 		if os.Getenv("CI") != "" {
@@ -48,13 +50,6 @@ func TestVideoAndAudioMatching(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
 		ctx := context.Background()
 		st := e.Store
-		setPath := filepath.Join(t.TempDir(), "set.json")
-		os.WriteFile(setPath, vics, 0o644)
-		if _, err := hashsets.Import(ctx, st, setPath, hashsets.ImportOptions{Set: store.HashSet{Name: "bad", Kind: store.KnownBad}}); err != nil {
-			t.Fatal(err)
-		}
-		st.CreateCase(ctx, store.Case{Number: "V"})
-		ex, _ := st.AddExhibit(ctx, store.Exhibit{CaseNumber: "V", Label: "E"})
 		ev := filepath.Join(t.TempDir(), "ev")
 		copyFile := func(src, dst string) []byte {
 			b, err := os.ReadFile(src)
@@ -80,10 +75,47 @@ func TestVideoAndAudioMatching(t *testing.T) {
 		grab(vid("pattern-sd-grey-bar"), filepath.Join(ev, "pattern.png"))
 		inZip, _ := os.ReadFile(vid("chair-20-sd-bar"))
 		os.WriteFile(filepath.Join(ev, "sent.zip"), makeZip(t, map[string][]byte{"DCIM/chair.mp4": inZip}), 0o644)
-		if _, err := Run(ctx, st, ex, []string{ev}, Options{Jobs: 2, Hasher: hasher.Options{AV: av}}, nil); err != nil {
+		ingestAs := func(caseNumber string) {
+			st.CreateCase(ctx, store.Case{Number: caseNumber})
+			ex, _ := st.AddExhibit(ctx, store.Exhibit{CaseNumber: caseNumber, Label: "E"})
+			if _, err := Run(ctx, st, ex, []string{ev}, Options{Jobs: 2, Hasher: hasher.Options{AV: av}}, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Case W is ingested before the hash set exists and rematched
+		// after its import; case V is ingested after the import. Both
+		// must end the same.
+		ingestAs("W")
+		setPath := filepath.Join(t.TempDir(), "set.json")
+		os.WriteFile(setPath, vics, 0o644)
+		if _, err := hashsets.Import(ctx, st, setPath, hashsets.ImportOptions{Set: store.HashSet{Name: "bad", Kind: store.KnownBad}}); err != nil {
 			t.Fatal(err)
 		}
-		c, _ := st.CaseByNumber(ctx, "V")
+		w, _ := st.CaseByNumber(ctx, "W")
+		sum, err := Rematch(ctx, st, w.ID, 0, RematchOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// grey (vPDQ, audio), the zipped copy (vPDQ, audio), logo (audio),
+		// the still (a frame).
+		if sum.Matched != 4 || sum.NewMatches != 6 || sum.Reclassified != 4 {
+			t.Errorf("rematch of case W: %+v", sum)
+		}
+		checkVideoCase(t, st, "W")
+		// The media are the same, so V's ingest finds their matches
+		// recorded; it must still classify its own files.
+		ingestAs("V")
+		checkVideoCase(t, st, "V")
+	})
+}
+
+// checkVideoCase checks the classes and match types of
+// TestVideoAndAudioMatching's evidence in one case.
+func checkVideoCase(t *testing.T, st *store.Store, caseNumber string) {
+	t.Helper()
+	ctx := context.Background()
+	{
+		c, _ := st.CaseByNumber(ctx, caseNumber)
 		signals := map[string][]string{}
 		classes := map[string]string{}
 		var ids []int64
@@ -119,9 +151,9 @@ func TestVideoAndAudioMatching(t *testing.T) {
 				has = has || s == want.signal
 			}
 			if got != want.class || !has {
-				t.Errorf("%s: class %q, matches by %v; want %q by %q", p, got, signals[p], want.class, want.signal)
+				t.Errorf("case %s, %s: class %q, matches by %v; want %q by %q", caseNumber, p, got, signals[p], want.class, want.signal)
 			}
 		}
-		t.Logf("classes %v, matches %v", classes, signals)
-	})
+		t.Logf("case %s: classes %v, matches %v", caseNumber, classes, signals)
+	}
 }

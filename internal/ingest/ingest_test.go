@@ -118,6 +118,13 @@ type fixture struct {
 }
 
 func newFixture(t *testing.T, e storetest.Engine) *fixture {
+	f := newBareFixture(t, e)
+	f.addSets(t)
+	return f
+}
+
+// newBareFixture is newFixture before any hash set is imported.
+func newBareFixture(t *testing.T, e storetest.Engine) *fixture {
 	ctx := context.Background()
 	f := &fixture{st: e.Store, dsn: e.DSN}
 	f.knownByMD5 = encodeJPEG(t, synth.Scene(101, 640, 480), 90)
@@ -131,6 +138,12 @@ func newFixture(t *testing.T, e storetest.Engine) *fixture {
 		t.Fatal(err)
 	}
 	f.exhibit = ex
+	return f
+}
+
+// addSets imports the fixture's known-bad and known-good sets.
+func (f *fixture) addSets(t *testing.T) {
+	ctx := context.Background()
 	h := hasher.New(hasher.Options{Imaging: imaging.Options{Fast: true}})
 	hashOf := func(b []byte) hasher.Result { return h.Hash("x", bytes.NewReader(b), int64(len(b))) }
 	bad, err := f.st.SaveHashSet(ctx, store.HashSet{Name: "bad", Kind: store.KnownBad, Radius: 31})
@@ -147,7 +160,6 @@ func newFixture(t *testing.T, e storetest.Engine) *fixture {
 		store.Entry{Key: "b1", MD5: r1.MD5, PDQ: r1.PDQ.String(), Category: &cat, Series: "S1"},
 		store.Entry{Key: "b2", PDQ: r2.PDQ.String(), Category: &cat, Series: "S2"})
 	storetest.WriteEntries(t, f.st, good.ID, store.Entry{Key: "g1", MD5: rg.MD5})
-	return f
 }
 
 func (f *fixture) run(t *testing.T, ctx context.Context, opts Options, roots ...string) Summary {
@@ -185,27 +197,33 @@ func (f *fixture) files(t *testing.T) map[string]fileRow {
 	return out
 }
 
+// triageTree writes, under dir/ex, a file of every triage class the
+// fixture's sets give, and returns the classes ingest should record.
+func (f *fixture) triageTree(t *testing.T, dir string) map[string]string {
+	fresh := synth.Scene(200, 500, 400)
+	writeTree(t, filepath.Join(dir, "ex"), map[string][]byte{
+		"known.jpg":         f.knownByMD5,
+		"known-pdq.jpg":     f.knownByPDQ, // same PDQ as the entry: near at distance 0
+		"near-small.jpg":    encodeJPEG(t, synth.Resize(synth.Scene(101, 640, 480), 320, 240), 70),
+		"near-mirrored.jpg": encodeJPEG(t, synth.Mirror(synth.Scene(102, 600, 600)), 85),
+		"ignorable.so":      f.knownGood,
+		"new.png":           encodePNG(t, fresh),
+		"new-copy.jpg":      encodeJPEG(t, fresh, 60),
+		"other.txt":         []byte("just text\n"),
+		"error.jpg":         f.knownByPDQ[:300],
+	})
+	return map[string]string{
+		"ex/known.jpg": "known", "ex/known-pdq.jpg": "near", "ex/near-small.jpg": "near", "ex/near-mirrored.jpg": "near",
+		"ex/ignorable.so": "ignorable", "ex/new.png": "new", "ex/new-copy.jpg": "new", "ex/other.txt": "other", "ex/error.jpg": "error",
+	}
+}
+
 func TestTriageClasses(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
 		f := newFixture(t, e)
-		dir := filepath.Join(t.TempDir(), "ex")
-		fresh := synth.Scene(200, 500, 400)
-		writeTree(t, dir, map[string][]byte{
-			"known.jpg":         f.knownByMD5,
-			"known-pdq.jpg":     f.knownByPDQ, // same PDQ as the entry: near at distance 0
-			"near-small.jpg":    encodeJPEG(t, synth.Resize(synth.Scene(101, 640, 480), 320, 240), 70),
-			"near-mirrored.jpg": encodeJPEG(t, synth.Mirror(synth.Scene(102, 600, 600)), 85),
-			"ignorable.so":      f.knownGood,
-			"new.png":           encodePNG(t, fresh),
-			"new-copy.jpg":      encodeJPEG(t, fresh, 60),
-			"other.txt":         []byte("just text\n"),
-			"error.jpg":         f.knownByPDQ[:300],
-		})
-		sum := f.run(t, context.Background(), Options{Jobs: 3}, dir)
-		want := map[string]string{
-			"ex/known.jpg": "known", "ex/known-pdq.jpg": "near", "ex/near-small.jpg": "near", "ex/near-mirrored.jpg": "near",
-			"ex/ignorable.so": "ignorable", "ex/new.png": "new", "ex/new-copy.jpg": "new", "ex/other.txt": "other", "ex/error.jpg": "error",
-		}
+		root := t.TempDir()
+		want := f.triageTree(t, root)
+		sum := f.run(t, context.Background(), Options{Jobs: 3}, filepath.Join(root, "ex"))
 		got := f.files(t)
 		for p, class := range want {
 			if got[p].class != class {

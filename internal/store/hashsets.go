@@ -239,7 +239,7 @@ func (s *Store) insertSQL(rows int, mask uint32, upsert bool) string {
 	}
 	var b strings.Builder
 	b.WriteString("INSERT INTO hashset_entry (" + strings.Join(cols, ", ") + ") VALUES ")
-	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
+	one := "(" + placeholders(len(cols)) + ")"
 	for i := range rows {
 		if i > 0 {
 			b.WriteString(", ")
@@ -587,7 +587,7 @@ func (s *Store) lookupExact(ctx context.Context, hashes []string) ([]ExactHit, e
 			chunk := vals[:min(len(vals), 500)]
 			vals = vals[len(chunk):]
 			q := `SELECT e.id, h.name, h.kind, e.` + col + `, ` + entryColumnsOf("e") + ` FROM hashset_entry e JOIN hashset h ON h.id = e.hashset_id
-				WHERE NOT e.tombstone AND e.` + col + ` IN (` + strings.TrimSuffix(strings.Repeat("?, ", len(chunk)), ", ") + `)`
+				WHERE NOT e.tombstone AND e.` + col + ` IN (` + placeholders(len(chunk)) + `)`
 			rows, err := s.db.QueryContext(ctx, s.rebind(q), chunk...)
 			if err != nil {
 				return nil, err

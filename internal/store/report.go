@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"strings"
 )
 
 // ScopedFile is a file of an exhibit with its media and PDQ signal, as a
@@ -68,7 +67,7 @@ func inChunks(ids []int64, fn func(placeholders string, args []any) error) error
 		for i, id := range chunk {
 			args[i] = id
 		}
-		if err := fn(strings.TrimSuffix(strings.Repeat("?, ", len(chunk)), ", "), args); err != nil {
+		if err := fn(placeholders(len(chunk)), args); err != nil {
 			return err
 		}
 	}

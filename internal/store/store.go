@@ -225,6 +225,11 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	return tx.Commit()
 }
 
+// placeholders is "?, ?, ..., ?" for n values.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
 func now() string { return time.Now().UTC().Format(time.RFC3339Nano) }
 
 // ErrNotFound is returned when a named record does not exist.

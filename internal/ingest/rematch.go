@@ -1,0 +1,150 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/ariadne-vid/ariadne/internal/audio"
+	"github.com/ariadne-vid/ariadne/internal/pdq"
+	"github.com/ariadne-vid/ariadne/internal/store"
+	"github.com/ariadne-vid/ariadne/internal/video"
+)
+
+// RematchOptions tune Rematch; the zero value gives ingest's defaults.
+type RematchOptions struct {
+	MinQuality int    // as Options.MinQuality
+	IndexCache string // as Options.IndexCache
+	BatchSize  int    // media matched and written per transaction
+}
+
+// RematchSummary says what a rematch found.
+type RematchSummary struct {
+	Media        int   `json:"media"`              // media checked
+	Matched      int   `json:"media_matched"`      // media with at least one match now
+	NewMatches   int64 `json:"new_matches"`        // matches not recorded before
+	Reclassified int64 `json:"files_reclassified"` // files whose class rose, in any case
+}
+
+// storedMedia is what the store holds of a media that matching needs.
+type storedMedia struct {
+	media    store.Media
+	pdq      string
+	quality  int
+	dihedral string
+}
+
+// Rematch matches the media already ingested in a case (or one of its
+// exhibits, with exhibitID) against the hash sets as they are now, with
+// the hashes recorded at ingest: the evidence is not read again. It finds
+// what ingest would find today, so material a hash set imported after
+// the ingest knows is triaged as such. New matches are recorded and the
+// files of a matched media rise to the class the matches give; nothing
+// recorded is removed.
+func Rematch(ctx context.Context, st *store.Store, caseID, exhibitID int64, opts RematchOptions) (RematchSummary, error) {
+	var sum RematchSummary
+	if opts.MinQuality == 0 {
+		opts.MinQuality = Options{}.withDefaults().MinQuality
+	}
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = 500
+	}
+	// The scope is read whole first: a SQLite store has one connection,
+	// which the writes below need.
+	seen := map[int64]bool{}
+	var all []storedMedia
+	err := st.ScopeFiles(ctx, caseID, exhibitID, func(sf store.ScopedFile) error {
+		if sf.Media != nil && !seen[sf.Media.ID] {
+			seen[sf.Media.ID] = true
+			all = append(all, storedMedia{media: *sf.Media, pdq: sf.PDQ, quality: sf.Quality, dihedral: sf.Dihedral})
+		}
+		return nil
+	})
+	if err != nil {
+		return sum, fmt.Errorf("rematch: read the media: %w", err)
+	}
+	sum.Media = len(all)
+	matcher, err := NewMatcher(ctx, st, opts.IndexCache, opts.MinQuality)
+	if err != nil {
+		return sum, fmt.Errorf("rematch: %w", err)
+	}
+	defer matcher.Close()
+	for start := 0; start < len(all); start += opts.BatchSize {
+		if err := ctx.Err(); err != nil {
+			return sum, err
+		}
+		part := all[start:min(start+opts.BatchSize, len(all))]
+		ids := make([]int64, len(part))
+		for i, m := range part {
+			ids[i] = m.media.ID
+		}
+		av, err := st.AVSignalsOf(ctx, ids)
+		if err != nil {
+			return sum, fmt.Errorf("rematch: %w", err)
+		}
+		batch := make([]*record, len(part))
+		for i, m := range part {
+			batch[i] = m.record(av[m.media.ID])
+		}
+		if err := matcher.Match(ctx, batch); err != nil {
+			return sum, fmt.Errorf("rematch: %w", err)
+		}
+		var found []store.MediaMatches
+		for _, r := range batch {
+			if r.known || r.near || r.ignorable {
+				found = append(found, store.MediaMatches{MediaID: r.media.ID, Matches: r.matches, Class: r.class()})
+			}
+		}
+		added, reclassified, err := st.ApplyMatches(ctx, found)
+		if err != nil {
+			return sum, fmt.Errorf("rematch: %w", err)
+		}
+		sum.Matched += len(found)
+		sum.NewMatches += added
+		sum.Reclassified += reclassified
+	}
+	return sum, nil
+}
+
+// record rebuilds, from the stored hashes, the record ingest matched.
+func (m storedMedia) record(av []store.Signal) *record {
+	media := m.media
+	r := &record{media: &media}
+	r.res.MIME = m.media.MIME
+	if h, err := pdq.ParseHex(m.pdq); err == nil {
+		q := m.quality
+		r.res.PDQ, r.res.PDQQuality = &h, &q
+		r.dihedral = []pdq.Hash{h}
+		if m.dihedral != "" {
+			var all []pdq.Hash
+			for _, x := range strings.Split(m.dihedral, ",") {
+				if d, err := pdq.ParseHex(x); err == nil {
+					all = append(all, d)
+				}
+			}
+			if len(all) == 8 {
+				r.dihedral = all
+			}
+		}
+	} else if m.pdq != "" {
+		slog.Warn("stored PDQ hash unreadable; media matched by its other hashes", "sha256", m.media.SHA256, "err", err)
+	}
+	for _, sg := range av {
+		switch sg.Type {
+		case store.SignalVPDQ:
+			frames, err := video.ReadLines(strings.NewReader(sg.Value))
+			if err != nil {
+				slog.Warn("stored vPDQ hash unreadable", "sha256", m.media.SHA256, "err", err)
+			}
+			r.res.VPDQFrames = frames
+		case store.SignalChromaprint:
+			items, _, err := audio.Decode(sg.Value)
+			if err != nil {
+				slog.Warn("stored audio fingerprint unreadable", "sha256", m.media.SHA256, "err", err)
+			}
+			r.res.AudioItems = items
+		}
+	}
+	return r
+}
