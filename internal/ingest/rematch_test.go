@@ -58,7 +58,7 @@ func TestRematchFindsWhatIngestWouldFind(t *testing.T) {
 			t.Errorf("second rematch %+v, first %+v", again, sum)
 		}
 
-		if (e.Name == "postgres") {
+		if e.Name == "postgres" {
 			return
 		}
 		refDir := t.TempDir()
