@@ -23,6 +23,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -224,10 +225,17 @@ func Run(ctx context.Context, st *store.Store, exhibit store.Exhibit, paths []st
 	})
 
 	workers, wctx := errgroup.WithContext(gctx)
+	members := make(chan member, opts.Jobs)
+	// Once a worker has no task left it still hashes other workers'
+	// archive members, until every worker is out of tasks.
+	var working sync.WaitGroup
+	working.Add(opts.Jobs)
+	allIdle := make(chan struct{})
+	go func() { working.Wait(); close(allIdle) }()
 	for range opts.Jobs {
 		workers.Go(func() error {
-			w := &worker{h: hasher.New(opts.Hasher), limits: opts.Archive}
-			emit := func(r *record) error {
+			w := &worker{h: hasher.New(opts.Hasher), limits: opts.Archive, members: members}
+			w.emit = func(r *record) error {
 				select {
 				case hashed <- r:
 					return nil
@@ -235,12 +243,29 @@ func Run(ctx context.Context, st *store.Store, exhibit store.Exhibit, paths []st
 					return wctx.Err()
 				}
 			}
-			for t := range tasks {
-				if err := w.process(wctx, t, emit); err != nil {
-					return err
+			for {
+				// Members of an archive another worker reads come first:
+				// that worker waits for them.
+				select {
+				case m := <-members:
+					w.hashMember(m)
+					continue
+				default:
+				}
+				select {
+				case m := <-members:
+					w.hashMember(m)
+				case t, ok := <-tasks:
+					if !ok {
+						return w.helpUntil(wctx, allIdle, &working)
+					}
+					if err := w.process(wctx, t); err != nil {
+						return err
+					}
+				case <-wctx.Done():
+					return wctx.Err()
 				}
 			}
-			return nil
 		})
 	}
 	g.Go(func() error {

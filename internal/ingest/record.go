@@ -1,12 +1,15 @@
 package ingest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ariadne-vid/ariadne/internal/archive"
@@ -126,12 +129,101 @@ type task struct {
 type worker struct {
 	h      *hasher.Hasher
 	limits archive.Limits
+	// members carries archive members read into memory to any worker
+	// that is free, so one large archive does not keep the others idle.
+	members chan member
+	emit    func(*record) error
+}
+
+// member is an archive member read whole, waiting to be hashed.
+type member struct {
+	rec     *record
+	data    []byte
+	readErr error // where reading the member stopped, if it did
+	size    int64
+	owner   *archiveWait
+}
+
+// archiveWait counts an archive's members still being hashed by other
+// workers: its own record is written only after theirs.
+type archiveWait struct {
+	pending  atomic.Int64
+	finished chan struct{} // a member finished (capacity 1, never blocks)
+	err      atomic.Pointer[error]
+}
+
+// archiveFanOut hands archive members to other workers; tests turn it
+// off to compare with members hashed where they are read.
+var archiveFanOut = true
+
+// fanOutMax is the largest member handed to another worker; larger ones
+// (videos, nested disk images) are hashed as they are read, so the
+// members waiting in memory stay small.
+const fanOutMax = 16 << 20
+
+// hashMember hashes a member read by an archive's worker and emits it.
+func (w *worker) hashMember(m member) {
+	var rd io.Reader = bytes.NewReader(m.data)
+	if m.readErr != nil {
+		// The hasher sees the bytes read and then the error, as it would
+		// have reading the archive itself.
+		rd = io.MultiReader(rd, failingReader{m.readErr})
+	}
+	fromResult(m.rec, w.h.Hash(m.rec.file.Path, rd, m.size))
+	if err := w.emit(m.rec); err != nil {
+		m.owner.err.CompareAndSwap(nil, &err)
+	}
+	m.owner.pending.Add(-1)
+	select {
+	case m.owner.finished <- struct{}{}:
+	default:
+	}
+}
+
+// helpUntil is a worker's end, once no task is left: it hashes members
+// of archives other workers still read, until all workers are done.
+func (w *worker) helpUntil(ctx context.Context, allIdle <-chan struct{}, working *sync.WaitGroup) error {
+	working.Done()
+	for {
+		select {
+		case m := <-w.members:
+			w.hashMember(m)
+		case <-allIdle:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+type failingReader struct{ err error }
+
+func (f failingReader) Read([]byte) (int, error) { return 0, f.err }
+
+// wait hashes members (its own or other archives') until every member of
+// the archive is done. A worker never blocks while members wait, so the
+// workers cannot all end up waiting on each other.
+func (w *worker) wait(ctx context.Context, a *archiveWait) error {
+	for a.pending.Load() > 0 {
+		select {
+		case m := <-w.members:
+			w.hashMember(m)
+		case <-a.finished:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	if p := a.err.Load(); p != nil {
+		return *p
+	}
+	return nil
 }
 
 // process hashes a task's file, and the members of an archive, handing
-// each record to emit; members come before their archive, so that the
+// each record to w.emit; members come before their archive, so that the
 // archive's own record, which a resumed run looks for, is written last.
-func (w *worker) process(ctx context.Context, t task, emit func(*record) error) error {
+func (w *worker) process(ctx context.Context, t task) error {
+	emit := w.emit
 	r := &record{file: t.times, top: true}
 	r.file.Path = t.name
 	e := t.entry
@@ -169,6 +261,7 @@ func (w *worker) process(ctx context.Context, t task, emit func(*record) error) 
 		return emit(r)
 	}
 	members := 0
+	waiting := &archiveWait{finished: make(chan struct{}, 1)}
 	err = archive.Walk(t.name, f, size, w.limits, func(m archive.Member) error {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -184,9 +277,30 @@ func (w *worker) process(ctx context.Context, t task, emit func(*record) error) 
 			mr.file.Error = "read member: " + err.Error()
 			return emit(mr)
 		}
-		fromResult(mr, w.h.Hash(m.Path, rd, m.Size))
-		return emit(mr)
+		if !archiveFanOut || m.Size > fanOutMax {
+			fromResult(mr, w.h.Hash(m.Path, rd, m.Size))
+			return emit(mr)
+		}
+		data, readErr := io.ReadAll(io.LimitReader(rd, fanOutMax+1))
+		if readErr == nil && len(data) > fanOutMax {
+			// Larger than the archive declared: hash it here, as read on.
+			fromResult(mr, w.h.Hash(m.Path, io.MultiReader(bytes.NewReader(data), rd), m.Size))
+			return emit(mr)
+		}
+		job := member{rec: mr, data: data, readErr: readErr, size: m.Size, owner: waiting}
+		waiting.pending.Add(1)
+		select {
+		case w.members <- job:
+		default: // every worker is busy: hash it here
+			w.hashMember(job)
+		}
+		return nil
 	})
+	// The archive's record comes after its members' (a resumed run looks
+	// for it to know the members are recorded).
+	if werr := w.wait(ctx, waiting); werr != nil {
+		return werr
+	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
