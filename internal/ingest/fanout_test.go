@@ -47,7 +47,9 @@ func TestArchiveMembersFanOut(t *testing.T) {
 		return storetest.Dump(t, path)
 	}
 	inline := ingestWith(false, 1)
-	if !slices.ContainsFunc(inline, func(s string) bool { return strings.Contains(s, "cut.tgz!/b.bin") && strings.Contains(s, "unexpected EOF") }) {
+	if !slices.ContainsFunc(inline, func(s string) bool {
+		return strings.Contains(s, "cut.tgz!/b.bin") && strings.Contains(s, "unexpected EOF")
+	}) {
 		t.Errorf("the member cut short has no read error recorded:\n%s", strings.Join(inline, "\n"))
 	}
 	for _, jobs := range []int{1, 2, 4} {
