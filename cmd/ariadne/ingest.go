@@ -107,6 +107,9 @@ func runIngest(args []string, stdout, stderr io.Writer) error {
 	}()
 	sum, err := ingest.Run(ctx, st, ex, paths, opts, progress)
 	close(done)
+	if sum.Status == "" { // the run did not start (the exhibit is busy, the store failed)
+		return err
+	}
 	reporter.finish(progress.Snapshot(), sum, *caseNumber, *label)
 	if err != nil && sum.Status == "interrupted" {
 		return errInterrupted

@@ -182,8 +182,11 @@ func Run(ctx context.Context, st *store.Store, exhibit store.Exhibit, paths []st
 	rootsJSON, _ := json.Marshal(absRoots)
 	runID, err := st.StartIngestRun(ctx, store.IngestRun{ExhibitID: exhibit.ID, Roots: string(rootsJSON), Options: string(optsJSON), Version: opts.Version})
 	if err != nil {
-		return Summary{}, err
+		return Summary{}, fmt.Errorf("ingest exhibit %s: %w", exhibit.Label, err)
 	}
+	beatCtx, stopBeat := context.WithCancel(ctx)
+	defer stopBeat()
+	go heartbeat(beatCtx, st, runID)
 	sum := Summary{RunID: runID, Indexed: matcher.Len(), Classes: map[string]int64{}}
 	slog.Debug("ingest started", "run", runID, "exhibit", exhibit.Label, "roots", absRoots, "skip", len(skip), "known_bad_pdq", matcher.Len())
 
@@ -342,6 +345,23 @@ func Run(ctx context.Context, st *store.Store, exhibit store.Exhibit, paths []st
 		err = ferr
 	}
 	return sum, err
+}
+
+// heartbeat tells the store the run is alive until ctx ends, so another
+// ingest of the exhibit waits for it (store.StartIngestRun).
+func heartbeat(ctx context.Context, st *store.Store, runID int64) {
+	t := time.NewTicker(store.HeartbeatStale / 6)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+			if err := st.IngestHeartbeat(ctx, runID); err != nil && ctx.Err() == nil {
+				slog.Warn("ingest heartbeat not recorded", "run", runID, "err", err)
+			}
+		case <-ctx.Done():
+			return
+		}
+	}
 }
 
 // collect takes up to n records: it waits for the first, then for more

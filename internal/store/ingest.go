@@ -7,7 +7,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"os"
 	"strconv"
+	"time"
 )
 
 // Triage classes of a file, in order of precedence.
@@ -195,22 +197,99 @@ type IngestRun struct {
 	Error      string `json:"error,omitempty"`
 }
 
-// StartIngestRun records the start of a run. Runs of the exhibit still
-// marked running were cut short (a crash, kill -9) and are marked
-// abandoned.
+// HeartbeatStale is how long a running ingest may go without a
+// heartbeat (IngestHeartbeat) before another may take its exhibit over:
+// its host may have crashed.
+const HeartbeatStale = 2 * time.Minute
+
+// BusyError is returned by StartIngestRun while another live run ingests
+// the exhibit.
+type BusyError struct {
+	RunID     int64
+	Host      string
+	PID       int64
+	Heartbeat string // when it last said it was alive
+}
+
+func (e *BusyError) Error() string {
+	return fmt.Sprintf("the exhibit is being ingested by run %d (host %s, process %d, alive at %s); wait for it to finish or stop it (a stopped run resumes where it stopped); a run on a host that crashed is taken over %v after its last sign of life",
+		e.RunID, e.Host, e.PID, e.Heartbeat, HeartbeatStale)
+}
+
+// StartIngestRun records the start of a run by this process. One run at a
+// time ingests an exhibit: while another is alive (its process runs on
+// this host, or another host's run sent a heartbeat within
+// HeartbeatStale) the start fails with a *BusyError. Runs still marked
+// running that are not alive were cut short (a crash, kill -9) and are
+// marked abandoned.
 func (s *Store) StartIngestRun(ctx context.Context, r IngestRun) (int64, error) {
+	host, _ := os.Hostname()
+	pid := int64(os.Getpid())
 	var id int64
 	err := s.tx(ctx, func(tx *sql.Tx) error {
+		busy, err := s.liveRun(ctx, tx, r.ExhibitID, host)
+		if err != nil {
+			return err
+		}
+		if busy != nil {
+			return busy
+		}
 		if _, err := tx.ExecContext(ctx, s.rebind(`UPDATE ingest_run SET status = 'abandoned' WHERE exhibit_id = ? AND status = 'running'`), r.ExhibitID); err != nil {
 			return err
 		}
-		return tx.QueryRowContext(ctx, s.rebind(`INSERT INTO ingest_run (exhibit_id, roots, options, program_version, started_at, status)
-			VALUES (?, ?, ?, ?, ?, 'running') RETURNING id`), r.ExhibitID, r.Roots, nullable(r.Options), nullable(r.Version), now()).Scan(&id)
+		t := now()
+		return tx.QueryRowContext(ctx, s.rebind(`INSERT INTO ingest_run (exhibit_id, roots, options, program_version, started_at, status, host, pid, heartbeat_at)
+			VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?) RETURNING id`), r.ExhibitID, r.Roots, nullable(r.Options), nullable(r.Version), t, host, pid, t).Scan(&id)
 	})
+	var be *BusyError
+	if errors.As(err, &be) {
+		return 0, be
+	}
 	if err != nil {
+		// Another run may have started between the check and the insert
+		// (the index allows one running run per exhibit).
+		if busy, _ := s.liveRun(ctx, s.db, r.ExhibitID, host); busy != nil {
+			return 0, busy
+		}
 		return 0, fmt.Errorf("start ingest run: %w", err)
 	}
 	return id, nil
+}
+
+// liveRun returns the exhibit's running run that is alive, if any.
+func (s *Store) liveRun(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, exhibitID int64, host string) (*BusyError, error) {
+	rows, err := q.QueryContext(ctx, s.rebind(`SELECT id, COALESCE(host, ''), COALESCE(pid, 0), COALESCE(heartbeat_at, started_at)
+		FROM ingest_run WHERE exhibit_id = ? AND status = 'running'`), exhibitID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var b BusyError
+		if err := rows.Scan(&b.RunID, &b.Host, &b.PID, &b.Heartbeat); err != nil {
+			return nil, err
+		}
+		beat, err := time.Parse(time.RFC3339Nano, b.Heartbeat)
+		if err != nil || time.Since(beat) > HeartbeatStale {
+			continue // silent too long: its host or process died
+		}
+		if b.Host == host && !processAlive(int(b.PID)) {
+			continue // its process is gone (kill -9, a crash)
+		}
+		return &b, nil
+	}
+	return nil, rows.Err()
+}
+
+// IngestHeartbeat records that a run is alive.
+func (s *Store) IngestHeartbeat(ctx context.Context, runID int64) error {
+	_, err := s.db.ExecContext(ctx, s.rebind(`UPDATE ingest_run SET heartbeat_at = ? WHERE id = ?`), now(), runID)
+	if err != nil {
+		return fmt.Errorf("ingest heartbeat: %w", err)
+	}
+	return nil
 }
 
 // FinishIngestRun records how a run ended.

@@ -194,3 +194,14 @@ CREATE TABLE media_av_signal (
 	algorithm_version TEXT NOT NULL,
 	UNIQUE (media_id, type, algorithm_version)
 );
+
+-- migration 4: one ingest at a time per exhibit
+-- Who runs an ingest (host and process) and when it last said it was
+-- alive, so a run cut short (kill -9, a crash) is told from a live one.
+ALTER TABLE ingest_run ADD COLUMN host TEXT;
+ALTER TABLE ingest_run ADD COLUMN pid BIGINT;
+ALTER TABLE ingest_run ADD COLUMN heartbeat_at TEXT;
+-- Stores from before this migration may hold runs cut short still marked
+-- running; only one running run per exhibit is allowed from now on.
+UPDATE ingest_run SET status = 'abandoned' WHERE status = 'running';
+CREATE UNIQUE INDEX ingest_run_one_running ON ingest_run (exhibit_id) WHERE status = 'running';
