@@ -43,6 +43,13 @@ td.n, th.n { text-align: right; }
 {{end}}{{if gt (len .Report.Exhibits) 1}}<tr><th>All</th><th class="n">{{.TotalFiles}}</th>{{range .Columns}}<th class="n">{{count $.Report.Totals .}}</th>{{end}}</tr>{{end}}
 </table>
 
+{{if .Report.OtherCases}}<h2>Other cases holding this material: {{len .Report.OtherCases}}</h2>
+<p class="muted">The same content, or a near-duplicate of it (PDQ within {{.Radius}}, rotations and mirrors included): another investigation may already work this material.</p>
+<table>
+<tr><th>Case</th><th>Title</th><th>Agency</th><th class="n">Same media</th><th class="n">Near-duplicates</th><th>Media of this scope (SHA-256, new first)</th></tr>
+{{range .Report.OtherCases}}<tr><td>{{.Number}}</td><td>{{.Title}}</td><td>{{.Agency}}</td><td class="n">{{.Same}}</td><td class="n">{{.Near}}</td><td class="hash">{{range $i, $m := .Media}}{{if $i}}, {{end}}{{$m}}{{end}}</td></tr>
+{{end}}</table>
+{{end}}
 <h2>New media: {{.NewCount}}, in {{len .Report.Clusters}} clusters (largest first)</h2>
 <p class="muted">New media matched no known set. Media within PDQ distance {{.Radius}} of each other are grouped: one cluster of new material is one lead.</p>
 {{range .Report.Clusters}}<div class="cluster"><strong>Cluster {{.ID}}</strong>: {{len .Media}} media

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"image"
 	"image/jpeg"
 	"image/png"
 	"os"
@@ -162,4 +163,59 @@ func TestMatchLineSaysWhatMatched(t *testing.T) {
 			t.Errorf("%s: %q, want %q", c.signal, got, c.want)
 		}
 	}
+}
+
+// TestOtherCases: the report names the other cases holding the case's
+// material, with their agency: the same content, and near-duplicates
+// (a resized, mirrored copy) of other media; a case with unrelated
+// content is not named, nor one whose only likeness is a flat image
+// (quality too low to compare).
+func TestOtherCases(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		st := e.Store
+		for _, c := range []store.Case{{Number: "D-1", Agency: "Agency A"}, {Number: "D-2", Title: "Operation B", Agency: "Agency B"}, {Number: "D-3"}} {
+			if _, err := st.CreateCase(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		flat := func(w, h int) []byte {
+			var b bytes.Buffer
+			png.Encode(&b, image.NewGray(image.Rect(0, 0, w, h)))
+			return b.Bytes()
+		}
+		dir := t.TempDir()
+		trees := map[string]map[string][]byte{
+			"D-1": {"a.jpg": jpegOf(t, 7, 640, 480, 90, false), "b.jpg": jpegOf(t, 9, 600, 400, 90, false), "flat.png": flat(300, 200)},
+			"D-2": {"same.jpg": jpegOf(t, 7, 640, 480, 90, false), "near.jpg": jpegOf(t, 9, 300, 200, 70, true)},
+			"D-3": {"other.jpg": jpegOf(t, 20, 640, 480, 90, false), "flat.png": flat(320, 240)},
+		}
+		for number, files := range trees {
+			root := filepath.Join(dir, number)
+			write(t, root, files)
+			ex, err := st.AddExhibit(ctx, store.Exhibit{CaseNumber: number, Label: "E"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := ingest.Run(ctx, st, ex, []string{root}, ingest.Options{}, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r, err := Build(ctx, st, "D-1", "", "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r.OtherCases) != 1 {
+			t.Fatalf("other cases: %+v, want D-2 only", r.OtherCases)
+		}
+		o := r.OtherCases[0]
+		if o.Number != "D-2" || o.Title != "Operation B" || o.Agency != "Agency B" || o.Same != 1 || o.Near != 1 || len(o.Media) != 2 {
+			t.Errorf("other case %+v", o)
+		}
+		var out bytes.Buffer
+		r.Write(&out, "text")
+		if !strings.Contains(out.String(), `case D-2 "Operation B", agency Agency B: 1 media the same, 1 near-duplicates`) {
+			t.Errorf("text report:\n%s", out.String())
+		}
+	})
 }

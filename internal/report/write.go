@@ -117,6 +117,26 @@ func (r *Report) writeText(w io.Writer) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	if len(r.OtherCases) > 0 {
+		fmt.Fprintf(w, "\nOTHER CASES HOLDING THIS MATERIAL: %d (the same content, or a near-duplicate: PDQ within %d)\n", len(r.OtherCases), ClusterRadius)
+		for _, o := range r.OtherCases {
+			fmt.Fprintf(w, "  case %s", o.Number)
+			if o.Title != "" {
+				fmt.Fprintf(w, " %q", o.Title)
+			}
+			if o.Agency != "" {
+				fmt.Fprintf(w, ", agency %s", o.Agency)
+			}
+			fmt.Fprintf(w, ": %d media the same, %d near-duplicates\n", o.Same, o.Near)
+			const shown = 5
+			for _, sha := range o.Media[:min(len(o.Media), shown)] {
+				fmt.Fprintf(w, "    %s\n", sha)
+			}
+			if len(o.Media) > shown {
+				fmt.Fprintf(w, "    and %d more (the JSON report lists all)\n", len(o.Media)-shown)
+			}
+		}
+	}
 	media := func(m *Media, indent string) {
 		fmt.Fprintf(w, "%s%s  %s %dx%d %d bytes", indent, m.SHA256, m.MIME, m.Width, m.Height, m.Size)
 		if m.PDQ != "" {

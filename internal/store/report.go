@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
 )
 
 // ScopedFile is a file of an exhibit with its media and PDQ signal, as a
@@ -129,4 +131,43 @@ func (s *Store) SightingsOf(ctx context.Context, mediaIDs []int64) (map[int64][]
 		return rows.Err()
 	})
 	return out, err
+}
+
+// OtherCaseSignal is the PDQ hash of a media held by another case.
+type OtherCaseSignal struct {
+	CaseID  int64
+	MediaID int64
+	PDQ     string
+}
+
+// OtherCasesPDQ calls fn once per (case, media) for every media with a PDQ
+// hash of at least minQuality held by a case other than caseID: what a
+// case's material is compared with for deconfliction.
+func (s *Store) OtherCasesPDQ(ctx context.Context, caseID int64, minQuality int, fn func(OtherCaseSignal) error) error {
+	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT DISTINCT x.case_id, sg.media_id, sg.value FROM signal sg
+		JOIN file f ON f.media_id = sg.media_id JOIN exhibit x ON x.id = f.exhibit_id
+		WHERE sg.type = 'pdq' AND sg.quality >= ? AND x.case_id <> ?`), minQuality, caseID)
+	if err != nil {
+		return fmt.Errorf("other cases' PDQ hashes: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var o OtherCaseSignal
+		if err := rows.Scan(&o.CaseID, &o.MediaID, &o.PDQ); err != nil {
+			return err
+		}
+		if err := fn(o); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// CaseByID returns a case.
+func (s *Store) CaseByID(ctx context.Context, id int64) (Case, error) {
+	c, err := scanCase(s.db.QueryRowContext(ctx, s.rebind(`SELECT `+caseColumns+` FROM cases c LEFT JOIN agency a ON a.id = c.agency_id WHERE c.id = ?`), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, fmt.Errorf("case #%d: %w", id, ErrNotFound)
+	}
+	return c, err
 }
