@@ -33,16 +33,20 @@ type Matcher struct {
 // unchanged (their state is part of the file name).
 func NewMatcher(ctx context.Context, st *store.Store, cachePath string, minQuality int) (*Matcher, error) {
 	m := &Matcher{st: st, minQuality: minQuality, entries: map[int64]store.EntryRef{}}
-	av, err := newAVMatcher(ctx, st)
-	if err != nil {
-		return nil, err
-	}
-	m.av = av
 	state, maxRadius, err := st.KnownBadState(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("known-bad sets: %w", err)
 	}
 	m.maxRadius = maxRadius
+	avCache := ""
+	if cachePath != "" {
+		// Not cachePath + ".": removeStaleCaches(cachePath) would take
+		// these for stale PDQ indexes.
+		avCache = cachePath + "-vpdq"
+	}
+	if m.av, err = newAVMatcher(ctx, st, avCache, state); err != nil {
+		return nil, err
+	}
 	cache := ""
 	if cachePath != "" {
 		cache = cachePath + "." + state + ".idx"
@@ -95,8 +99,11 @@ func removeStaleCaches(prefix string) {
 // Len is the number of known-bad PDQ hashes indexed.
 func (m *Matcher) Len() int { return m.ix.Len() }
 
-// Close releases the index.
-func (m *Matcher) Close() { m.ix.Close() }
+// Close releases the indexes.
+func (m *Matcher) Close() {
+	m.ix.Close()
+	m.av.close()
+}
 
 // Match classifies a batch of records: exact hits in any set, then PDQ
 // near-duplicates of known-bad entries within each set's radius.
@@ -156,7 +163,9 @@ func (m *Matcher) Match(ctx context.Context, batch []*record) error {
 	}
 	for _, r := range batch {
 		if !m.av.empty() {
-			m.av.match(r)
+			if err := m.av.match(ctx, r); err != nil {
+				return err
+			}
 		}
 		r.file.Class = r.class()
 	}

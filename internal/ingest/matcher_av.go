@@ -2,9 +2,11 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math"
+	"os"
 	"strings"
 
 	"github.com/ariadne-vid/ariadne/internal/audio"
@@ -17,59 +19,107 @@ import (
 // in a PDQ index (so a video is looked up against every stored frame,
 // not compared with every stored video), each audio fingerprint item in
 // a map; the entries a media's frames or items hit are then compared in
-// full (percentages and alignment).
+// full (percentages and alignment). The frame index is cached on disk
+// like the PDQ index, and an entry's frames are read from the store only
+// when the index hits it: a set of many videos is not read at each start.
 type avMatcher struct {
+	st       *store.Store
 	frames   *index.Index // IDs are entry IDs; one per usable frame
 	searcher *index.Searcher
-	vpdq     map[int64][]video.Frame
-	items    map[uint32][]int64 // fingerprint item → entries holding it
+	vpdq     map[int64][]video.Frame // entries hit so far
+	items    map[uint32][]int64      // fingerprint item → entries holding it
 	prints   map[int64][]uint32
 }
 
-func newAVMatcher(ctx context.Context, st *store.Store) (*avMatcher, error) {
-	m := &avMatcher{vpdq: map[int64][]video.Frame{}, items: map[uint32][]int64{}, prints: map[int64][]uint32{}}
-	var hashes []index.Hash
-	var ids []uint64
-	err := st.KnownBadAV(ctx, func(id int64, vpdq, chromaprint string) error {
-		if vpdq != "" {
+// newAVMatcher loads the known-bad video and audio signals; with a cache
+// prefix, the frame index is kept in prefix.STATE.idx, state being the
+// known-bad sets' (store.KnownBadState).
+func newAVMatcher(ctx context.Context, st *store.Store, cachePrefix, state string) (*avMatcher, error) {
+	m := &avMatcher{st: st, vpdq: map[int64][]video.Frame{}, items: map[uint32][]int64{}, prints: map[int64][]uint32{}}
+	cache := ""
+	if cachePrefix != "" {
+		cache = cachePrefix + "." + state + ".idx"
+	}
+	if cache != "" {
+		ix, err := index.Open(cache)
+		switch {
+		case err == nil:
+			m.frames = ix
+		case !errors.Is(err, os.ErrNotExist):
+			slog.Warn("vPDQ frame index cache unreadable; rebuilding it", "path", cache, "err", err)
+		}
+	}
+	if m.frames == nil {
+		var hashes []index.Hash
+		var ids []uint64
+		err := st.KnownBadVPDQ(ctx, func(id int64, vpdq string) error {
 			frames, err := video.ReadLines(strings.NewReader(vpdq))
 			if err != nil {
 				slog.Warn("known-bad entry has an unreadable vPDQ hash", "entry", id, "err", err)
 			}
-			m.vpdq[id] = frames
 			for _, f := range frames {
 				if f.Quality >= video.DefaultMatch.MinQuality {
 					hashes = append(hashes, index.FromPDQ(f.Hash))
 					ids = append(ids, uint64(id))
 				}
 			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("load known-bad vPDQ hashes: %w", err)
 		}
-		if chromaprint != "" {
-			items, _, err := audio.Decode(chromaprint)
-			if err != nil {
-				slog.Warn("known-bad entry has an unreadable audio fingerprint", "entry", id, "err", err)
-				return nil
+		m.frames = index.Build(hashes, ids)
+		if cache != "" && len(hashes) > 0 {
+			removeStaleCaches(cachePrefix)
+			if err := m.frames.Save(cache); err != nil {
+				slog.Warn("vPDQ frame index not cached", "path", cache, "err", err)
 			}
-			m.prints[id] = items
-			seen := map[uint32]bool{}
-			for _, it := range items {
-				if !seen[it] {
-					seen[it] = true
-					m.items[it] = append(m.items[it], id)
-				}
+		}
+	}
+	m.searcher = m.frames.Searcher()
+	err := st.KnownBadAudio(ctx, func(id int64, chromaprint string) error {
+		items, _, err := audio.Decode(chromaprint)
+		if err != nil {
+			slog.Warn("known-bad entry has an unreadable audio fingerprint", "entry", id, "err", err)
+			return nil
+		}
+		m.prints[id] = items
+		seen := map[uint32]bool{}
+		for _, it := range items {
+			if !seen[it] {
+				seen[it] = true
+				m.items[it] = append(m.items[it], id)
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("load known-bad video and audio: %w", err)
+		return nil, fmt.Errorf("load known-bad audio fingerprints: %w", err)
 	}
-	m.frames = index.Build(hashes, ids)
-	m.searcher = m.frames.Searcher()
 	return m, nil
 }
 
-func (m *avMatcher) empty() bool { return len(m.vpdq) == 0 && len(m.prints) == 0 }
+func (m *avMatcher) empty() bool { return m.frames.Len() == 0 && len(m.prints) == 0 }
+
+func (m *avMatcher) close() { m.frames.Close() }
+
+// framesOf returns a known entry's vPDQ frames, read from the store the
+// first time.
+func (m *avMatcher) framesOf(ctx context.Context, id int64) ([]video.Frame, error) {
+	if f, ok := m.vpdq[id]; ok {
+		return f, nil
+	}
+	text, err := m.st.EntryVPDQ(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	frames, err := video.ReadLines(strings.NewReader(text))
+	if err != nil {
+		slog.Warn("known-bad entry has an unreadable vPDQ hash", "entry", id, "err", err)
+	}
+	m.vpdq[id] = frames
+	return frames, nil
+}
 
 // matchStill adds the known videos one of whose frames is within the
 // vPDQ frame distance of an image (any of its dihedral hashes, qs): a
@@ -77,7 +127,7 @@ func (m *avMatcher) empty() bool { return len(m.vpdq) == 0 && len(m.prints) == 0
 // Frames below the vPDQ quality threshold are not indexed, and an image
 // below it is not compared, as the reference drops such frames.
 func (m *avMatcher) matchStill(r *record, qs []index.Hash) {
-	if len(m.vpdq) == 0 || *r.res.PDQQuality < video.DefaultMatch.MinQuality {
+	if m.frames.Len() == 0 || *r.res.PDQQuality < video.DefaultMatch.MinQuality {
 		return
 	}
 	// SearchAny keeps each entry once, at its nearest frame.
@@ -88,8 +138,8 @@ func (m *avMatcher) matchStill(r *record, qs []index.Hash) {
 }
 
 // match adds the vPDQ and audio matches of a record.
-func (m *avMatcher) match(r *record) {
-	if len(r.res.VPDQFrames) > 0 && len(m.vpdq) > 0 {
+func (m *avMatcher) match(ctx context.Context, r *record) error {
+	if len(r.res.VPDQFrames) > 0 && m.frames.Len() > 0 {
 		votes := map[int64]int{}
 		var found []index.Match
 		for _, f := range r.res.VPDQFrames {
@@ -106,7 +156,11 @@ func (m *avMatcher) match(r *record) {
 			}
 		}
 		for id := range votes {
-			c := video.Compare(r.res.VPDQFrames, m.vpdq[id], video.DefaultMatch)
+			known, err := m.framesOf(ctx, id)
+			if err != nil {
+				return err
+			}
+			c := video.Compare(r.res.VPDQFrames, known, video.DefaultMatch)
 			if c.Match {
 				// The distance of a vPDQ match: the share of the query's
 				// frames that did not match, in percent.
@@ -135,4 +189,5 @@ func (m *avMatcher) match(r *record) {
 			}
 		}
 	}
+	return nil
 }

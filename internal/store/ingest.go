@@ -331,26 +331,70 @@ const (
 	SignalVPDQFrame = "vpdq-frame"
 )
 
-// KnownBadAV calls fn for every live known-bad entry with a vPDQ hash or
-// an audio fingerprint.
-func (s *Store) KnownBadAV(ctx context.Context, fn func(entryID int64, vpdq, chromaprint string) error) error {
-	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT e.id, COALESCE(e.vpdq, ''), COALESCE(e.chromaprint, '') FROM hashset_entry e JOIN hashset h ON h.id = e.hashset_id
-		WHERE h.kind = ? AND (e.vpdq IS NOT NULL OR e.chromaprint IS NOT NULL) AND NOT e.tombstone ORDER BY e.id`), KnownBad)
+// KnownBadVPDQ calls fn for every live known-bad entry with a vPDQ hash.
+func (s *Store) KnownBadVPDQ(ctx context.Context, fn func(entryID int64, vpdq string) error) error {
+	return s.knownBadColumn(ctx, "vpdq", fn)
+}
+
+// KnownBadAudio calls fn for every live known-bad entry with an audio
+// fingerprint.
+func (s *Store) KnownBadAudio(ctx context.Context, fn func(entryID int64, chromaprint string) error) error {
+	return s.knownBadColumn(ctx, "chromaprint", fn)
+}
+
+// knownBadColumn reads one column of the live known-bad entries that have
+// it, through its partial index (schema migration 5): a set of millions
+// of photo hashes is not read to find its few videos.
+func (s *Store) knownBadColumn(ctx context.Context, col string, fn func(int64, string) error) error {
+	bad := map[int64]bool{}
+	sets, err := s.db.QueryContext(ctx, s.rebind(`SELECT id FROM hashset WHERE kind = ?`), KnownBad)
 	if err != nil {
+		return fmt.Errorf("known-bad sets: %w", err)
+	}
+	for sets.Next() {
+		var id int64
+		if err := sets.Scan(&id); err != nil {
+			sets.Close()
+			return err
+		}
+		bad[id] = true
+	}
+	sets.Close()
+	if err := sets.Err(); err != nil {
 		return err
+	}
+	// No join on the sets: with one, SQLite walks every entry of the sets
+	// instead of the column's partial index.
+	rows, err := s.db.QueryContext(ctx, `SELECT e.id, e.hashset_id, e.`+col+` FROM hashset_entry e
+		WHERE e.`+col+` IS NOT NULL AND NOT e.tombstone ORDER BY e.id`)
+	if err != nil {
+		return fmt.Errorf("known-bad %s: %w", col, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var id int64
-		var v, c string
-		if err := rows.Scan(&id, &v, &c); err != nil {
+		var id, set int64
+		var v string
+		if err := rows.Scan(&id, &set, &v); err != nil {
 			return err
 		}
-		if err := fn(id, v, c); err != nil {
+		if !bad[set] {
+			continue
+		}
+		if err := fn(id, v); err != nil {
 			return err
 		}
 	}
 	return rows.Err()
+}
+
+// EntryVPDQ returns an entry's vPDQ hash ("" when it has none).
+func (s *Store) EntryVPDQ(ctx context.Context, entryID int64) (string, error) {
+	var v sql.NullString
+	err := s.db.QueryRowContext(ctx, s.rebind(`SELECT vpdq FROM hashset_entry WHERE id = ?`), entryID).Scan(&v)
+	if err != nil {
+		return "", fmt.Errorf("vPDQ of entry %d: %w", entryID, err)
+	}
+	return v.String, nil
 }
 
 // KnownBadPDQ calls fn for every live entry with a PDQ hash in a

@@ -205,3 +205,9 @@ ALTER TABLE ingest_run ADD COLUMN heartbeat_at TEXT;
 -- running; only one running run per exhibit is allowed from now on.
 UPDATE ingest_run SET status = 'abandoned' WHERE status = 'running';
 CREATE UNIQUE INDEX ingest_run_one_running ON ingest_run (exhibit_id) WHERE status = 'running';
+
+-- migration 5: the known videos and sounds found without reading every entry
+-- Ingest loads them at each start; most entries of a large set carry
+-- neither, and these indexes hold only those that do.
+CREATE INDEX hashset_entry_vpdq ON hashset_entry (id) WHERE vpdq IS NOT NULL;
+CREATE INDEX hashset_entry_chromaprint ON hashset_entry (id) WHERE chromaprint IS NOT NULL;

@@ -1,0 +1,120 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ariadne-vid/ariadne/internal/pdq"
+	"github.com/ariadne-vid/ariadne/internal/store"
+	"github.com/ariadne-vid/ariadne/internal/store/storetest"
+	"github.com/ariadne-vid/ariadne/internal/video"
+)
+
+// randomVideo makes the vPDQ frames of a made-up video.
+func randomVideo(seed uint64, n int) []video.Frame {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	frames := make([]video.Frame, n)
+	for i := range frames {
+		var h pdq.Hash
+		for k := range h {
+			h[k] = byte(rng.Uint32())
+		}
+		frames[i] = video.Frame{Index: i, Quality: 100, Hash: h, Timestamp: float64(i) / 30}
+	}
+	return frames
+}
+
+func vpdqText(frames []video.Frame) string {
+	var b strings.Builder
+	video.WriteLines(&b, frames)
+	return b.String()
+}
+
+// TestVPDQFrameIndexCached: the known videos' frame index is built once,
+// saved beside the store and reused while the known-bad sets are
+// unchanged; a change to the sets makes a new one and removes the old.
+// Matching is the same either way.
+func TestVPDQFrameIndexCached(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "s.db")
+	st := openSQLite(t, db)
+	prefix := db + ".pdq"
+	a, b := randomVideo(1, 90), randomVideo(2, 90)
+	bad, _ := st.SaveHashSet(ctx, store.HashSet{Name: "bad", Kind: store.KnownBad})
+	storetest.WriteEntries(t, st, bad.ID, store.Entry{Key: "a", VPDQ: vpdqText(a)})
+
+	matchesOf := func(m *Matcher, frames []video.Frame) []string {
+		t.Helper()
+		r := &record{}
+		r.res.VPDQFrames = frames
+		if err := m.av.match(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+		var keys []string
+		for _, mt := range r.matches {
+			e, err := st.EntryByID(ctx, mt.EntryID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			keys = append(keys, fmt.Sprintf("%s/%s", e.Set, e.Entry.Key))
+		}
+		return keys
+	}
+	caches := func() []string {
+		found, _ := filepath.Glob(prefix + "-vpdq.*.idx")
+		return found
+	}
+
+	m1, err := NewMatcher(ctx, st, prefix, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := matchesOf(m1, a[10:70]); strings.Join(got, " ") != "bad/a" {
+		t.Errorf("a clip of a: matches %v", got)
+	}
+	m1.Close()
+	first := caches()
+	if len(first) != 1 {
+		t.Fatalf("frame index caches %v, want one", first)
+	}
+	before, _ := os.Stat(first[0])
+
+	m2, err := NewMatcher(ctx, st, prefix, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := matchesOf(m2, a[10:70]); strings.Join(got, " ") != "bad/a" {
+		t.Errorf("from the cache, a clip of a: matches %v", got)
+	}
+	if got := matchesOf(m2, b); len(got) != 0 {
+		t.Errorf("b, not yet known: matches %v", got)
+	}
+	m2.Close()
+	if after, _ := os.Stat(first[0]); !after.ModTime().Equal(before.ModTime()) || len(caches()) != 1 {
+		t.Errorf("the cache was rewritten while the sets were unchanged")
+	}
+
+	more, _ := st.SaveHashSet(ctx, store.HashSet{Name: "more", Kind: store.KnownBad})
+	storetest.WriteEntries(t, st, more.ID, store.Entry{Key: "b", VPDQ: vpdqText(b)})
+	m3, err := NewMatcher(ctx, st, prefix, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m3.Close()
+	if got := matchesOf(m3, b[5:60]); strings.Join(got, " ") != "more/b" {
+		t.Errorf("after the import, a clip of b: matches %v", got)
+	}
+	if now := caches(); len(now) != 1 || now[0] == first[0] {
+		t.Errorf("caches after the sets changed: %v (before: %v)", now, first)
+	}
+	// The PDQ index's cache cleaning leaves the frame index alone.
+	if pdqCaches, _ := filepath.Glob(prefix + ".*.idx"); len(pdqCaches) > 1 {
+		t.Errorf("PDQ caches %v", pdqCaches)
+	}
+}
