@@ -86,8 +86,7 @@ func (s *Store) WriteIngested(ctx context.Context, exhibitID int64, batch []Inge
 			return err
 		}
 		defer avSignal.Close()
-		match, err := tx.PrepareContext(ctx, s.rebind(`INSERT INTO matches (media_id, file_id, entry_id, signal_type, distance, matched_at, index_version)
-			VALUES (?, NULL, ?, ?, ?, ?, ?) ON CONFLICT (media_id, entry_id, signal_type) DO NOTHING`))
+		match, err := tx.PrepareContext(ctx, s.rebind(insertMatchSQL))
 		if err != nil {
 			return err
 		}
@@ -116,7 +115,7 @@ func (s *Store) WriteIngested(ctx context.Context, exhibitID int64, batch []Inge
 					}
 				}
 				for _, mt := range f.Matches {
-					if _, err := match.ExecContext(ctx, id, mt.EntryID, mt.SignalType, mt.Distance, t, nullable(mt.IndexVersion)); err != nil {
+					if _, err := match.ExecContext(ctx, id, nil, mt.EntryID, mt.SignalType, mt.Distance, t, nullable(mt.IndexVersion)); err != nil {
 						return fmt.Errorf("save match of %s: %w", f.File.Path, err)
 					}
 				}

@@ -94,14 +94,18 @@ func (f File) args(media any) []any {
 		f.Deleted, nullable(f.Error), nullable(f.Warning), nullable(f.Class)}
 }
 
+// insertMatchSQL records a match once (media, entry, signal type): one
+// already recorded is kept as it is.
+const insertMatchSQL = `INSERT INTO matches (media_id, file_id, entry_id, signal_type, distance, matched_at, index_version)
+	VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (media_id, entry_id, signal_type) DO NOTHING`
+
 // AddMatch records a match (once: a match already recorded is kept).
 func (s *Store) AddMatch(ctx context.Context, m Match) error {
 	var file any
 	if m.FileID != 0 {
 		file = m.FileID
 	}
-	_, err := s.db.ExecContext(ctx, s.rebind(`INSERT INTO matches (media_id, file_id, entry_id, signal_type, distance, matched_at, index_version)
-		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (media_id, entry_id, signal_type) DO NOTHING`), m.MediaID, file, m.EntryID, m.SignalType, m.Distance, now(), nullable(m.IndexVersion))
+	_, err := s.db.ExecContext(ctx, s.rebind(insertMatchSQL), m.MediaID, file, m.EntryID, m.SignalType, m.Distance, now(), nullable(m.IndexVersion))
 	if err != nil {
 		return fmt.Errorf("add match: %w", err)
 	}

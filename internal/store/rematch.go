@@ -58,8 +58,7 @@ type MediaMatches struct {
 func (s *Store) ApplyMatches(ctx context.Context, batch []MediaMatches) (added, reclassified int64, err error) {
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		added, reclassified = 0, 0
-		match, err := tx.PrepareContext(ctx, s.rebind(`INSERT INTO matches (media_id, file_id, entry_id, signal_type, distance, matched_at, index_version)
-			VALUES (?, NULL, ?, ?, ?, ?, ?) ON CONFLICT (media_id, entry_id, signal_type) DO NOTHING`))
+		match, err := tx.PrepareContext(ctx, s.rebind(insertMatchSQL))
 		if err != nil {
 			return err
 		}
@@ -67,7 +66,7 @@ func (s *Store) ApplyMatches(ctx context.Context, batch []MediaMatches) (added, 
 		t := now()
 		for _, mm := range batch {
 			for _, m := range mm.Matches {
-				res, err := match.ExecContext(ctx, mm.MediaID, m.EntryID, m.SignalType, m.Distance, t, nullable(m.IndexVersion))
+				res, err := match.ExecContext(ctx, mm.MediaID, nil, m.EntryID, m.SignalType, m.Distance, t, nullable(m.IndexVersion))
 				if err != nil {
 					return fmt.Errorf("save match of media %d: %w", mm.MediaID, err)
 				}
