@@ -237,6 +237,11 @@ func Run(ctx context.Context, st *store.Store, exhibit store.Exhibit, paths []st
 	go func() { working.Wait(); close(allIdle) }()
 	for range opts.Jobs {
 		workers.Go(func() error {
+			// Idle once out of tasks, or on the way out after an error
+			// (so the goroutine closing allIdle ends too).
+			var idleOnce sync.Once
+			markIdle := func() { idleOnce.Do(working.Done) }
+			defer markIdle()
 			w := &worker{h: hasher.New(opts.Hasher), limits: opts.Archive, members: members}
 			w.emit = func(r *record) error {
 				select {
@@ -260,7 +265,7 @@ func Run(ctx context.Context, st *store.Store, exhibit store.Exhibit, paths []st
 					w.hashMember(m)
 				case t, ok := <-tasks:
 					if !ok {
-						return w.helpUntil(wctx, allIdle, &working)
+						return w.helpUntil(wctx, allIdle, markIdle)
 					}
 					if err := w.process(wctx, t); err != nil {
 						return err

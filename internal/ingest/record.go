@@ -8,7 +8,6 @@ import (
 	"io"
 	"io/fs"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -182,8 +181,8 @@ func (w *worker) hashMember(m member) {
 
 // helpUntil is a worker's end, once no task is left: it hashes members
 // of archives other workers still read, until all workers are done.
-func (w *worker) helpUntil(ctx context.Context, allIdle <-chan struct{}, working *sync.WaitGroup) error {
-	working.Done()
+func (w *worker) helpUntil(ctx context.Context, allIdle <-chan struct{}, markIdle func()) error {
+	markIdle()
 	for {
 		select {
 		case m := <-w.members:

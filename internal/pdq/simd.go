@@ -5,10 +5,10 @@ import "unsafe"
 // The vectorised filter (used where haveAVX2 holds) computes what
 // jaroszDecimate computes, with the same float32 operations in the same
 // order for every value, so the hash is bit-identical. Only the memory
-// layout differs: a box filter along rows is a chain of dependent
-// additions within a row, which vector lanes cannot share, so the buffer
-// is transposed and the pass runs down columns instead, where eight
-// neighbouring columns are eight independent lanes.
+// layout differs. Down the columns, eight neighbouring columns are eight
+// independent lanes. Along a row, the running sum is a chain of
+// dependent additions that lanes cannot share, so eight rows at a time
+// are transposed in a small buffer and each row becomes one lane.
 
 // lumaCoef are the luma coefficients as lumaRGBAVX2 reads them.
 var lumaCoef = [3]float32{lumaR, lumaG, lumaB}
