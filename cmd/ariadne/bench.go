@@ -17,7 +17,7 @@ import (
 )
 
 func init() {
-	register(command{name: "bench", summary: "measure speed: bench hash|index|import|ingest (and make their data)", run: runBench})
+	register(command{name: "bench", summary: "measure speed: bench hash|index|index-data|import|ingest|exhibit|video", run: runBench})
 }
 
 func runBench(args []string, stdout, stderr io.Writer) error {
