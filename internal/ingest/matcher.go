@@ -10,7 +10,9 @@ import (
 	"strings"
 
 	"github.com/ariadne-vid/ariadne/internal/index"
+	"github.com/ariadne-vid/ariadne/internal/pdq"
 	"github.com/ariadne-vid/ariadne/internal/store"
+	"github.com/ariadne-vid/ariadne/internal/video"
 )
 
 // Matcher finds what known hash sets say about files: exact matches in
@@ -111,7 +113,11 @@ func (m *Matcher) Match(ctx context.Context, batch []*record) error {
 	var hashes []string
 	for _, r := range batch {
 		if r.media != nil {
-			hashes = append(hashes, r.media.MD5, r.media.SHA1, r.media.SHA256)
+			for _, h := range []string{r.media.MD5, r.media.SHA1, r.media.SHA256} {
+				if h != "" { // a lookup may know only some
+					hashes = append(hashes, h)
+				}
+			}
 		}
 	}
 	hits, err := m.st.LookupExactIDs(ctx, hashes)
@@ -192,4 +198,52 @@ func exactSignal(hexLen int) string {
 		return "sha1"
 	}
 	return "sha256"
+}
+
+// Query is what is known of one media for Lookup: any of its hashes.
+type Query struct {
+	MD5, SHA1, SHA256 string
+	PDQ               *pdq.Hash
+	PDQQuality        int        // the PDQ hash's quality (0..100)
+	Dihedral          []pdq.Hash // the PDQ hashes of its rotations and mirrors, if known
+	VPDQ              []video.Frame
+	Audio             []uint32 // fingerprint items
+}
+
+// LookupResult is what Lookup found.
+type LookupResult struct {
+	Matches                []store.Match
+	Known, Near, Ignorable bool // the triage the matches give
+}
+
+// Lookup matches one media's hashes as ingest matches a file's: exact
+// hashes in every set, PDQ (with its rotations and mirrors) near
+// known-bad entries within their set's radius, vPDQ and audio against
+// known videos and sounds. Not safe for concurrent use.
+func (m *Matcher) Lookup(ctx context.Context, q Query) (LookupResult, error) {
+	r := queryRecord(q)
+	if err := m.Match(ctx, []*record{r}); err != nil {
+		return LookupResult{}, err
+	}
+	return LookupResult{Matches: r.matches, Known: r.known, Near: r.near, Ignorable: r.ignorable}, nil
+}
+
+// queryRecord is the record ingest would have made of a media with these
+// hashes.
+func queryRecord(q Query) *record {
+	r := &record{}
+	if q.MD5 != "" || q.SHA1 != "" || q.SHA256 != "" {
+		r.media = &store.Media{MD5: q.MD5, SHA1: q.SHA1, SHA256: q.SHA256}
+	}
+	if q.PDQ != nil {
+		h, quality := *q.PDQ, q.PDQQuality
+		r.res.PDQ, r.res.PDQQuality = &h, &quality
+		r.dihedral = []pdq.Hash{h}
+		if len(q.Dihedral) > 0 {
+			r.dihedral = q.Dihedral
+		}
+	}
+	r.res.VPDQFrames = q.VPDQ
+	r.res.AudioItems = q.Audio
+	return r
 }

@@ -109,22 +109,17 @@ func Rematch(ctx context.Context, st *store.Store, caseID, exhibitID int64, opts
 
 // record rebuilds, from the stored hashes, the record ingest matched.
 func (m storedMedia) record(av []store.Signal) *record {
-	media := m.media
-	r := &record{media: &media}
-	r.res.MIME = m.media.MIME
+	q := Query{MD5: m.media.MD5, SHA1: m.media.SHA1, SHA256: m.media.SHA256, PDQQuality: m.quality}
 	if h, err := pdq.ParseHex(m.pdq); err == nil {
-		q := m.quality
-		r.res.PDQ, r.res.PDQQuality = &h, &q
-		r.dihedral = []pdq.Hash{h}
+		q.PDQ = &h
 		if m.dihedral != "" {
-			var all []pdq.Hash
 			for _, x := range strings.Split(m.dihedral, ",") {
 				if d, err := pdq.ParseHex(x); err == nil {
-					all = append(all, d)
+					q.Dihedral = append(q.Dihedral, d)
 				}
 			}
-			if len(all) == 8 {
-				r.dihedral = all
+			if len(q.Dihedral) != 8 {
+				q.Dihedral = nil
 			}
 		}
 	} else if m.pdq != "" {
@@ -137,14 +132,18 @@ func (m storedMedia) record(av []store.Signal) *record {
 			if err != nil {
 				slog.Warn("stored vPDQ hash unreadable", "sha256", m.media.SHA256, "err", err)
 			}
-			r.res.VPDQFrames = frames
+			q.VPDQ = frames
 		case store.SignalChromaprint:
 			items, _, err := audio.Decode(sg.Value)
 			if err != nil {
 				slog.Warn("stored audio fingerprint unreadable", "sha256", m.media.SHA256, "err", err)
 			}
-			r.res.AudioItems = items
+			q.Audio = items
 		}
 	}
+	r := queryRecord(q)
+	media := m.media
+	r.media = &media
+	r.res.MIME = media.MIME
 	return r
 }
