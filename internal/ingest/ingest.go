@@ -58,6 +58,10 @@ type Options struct {
 	Version    string // recorded with the run
 }
 
+// DefaultMinQuality is the PDQ quality below which a hash is not used for
+// near-duplicate matching unless told otherwise (Options.MinQuality).
+const DefaultMinQuality = 50
+
 func (o Options) withDefaults() Options {
 	if o.Jobs <= 0 {
 		o.Jobs = runtime.GOMAXPROCS(0)
@@ -69,7 +73,7 @@ func (o Options) withDefaults() Options {
 		o.BatchDelay = 200 * time.Millisecond
 	}
 	if o.MinQuality == 0 {
-		o.MinQuality = 50
+		o.MinQuality = DefaultMinQuality
 	}
 	o.Hasher.Dihedral = true
 	return o

@@ -45,7 +45,7 @@ type storedMedia struct {
 func Rematch(ctx context.Context, st *store.Store, caseID, exhibitID int64, opts RematchOptions) (RematchSummary, error) {
 	var sum RematchSummary
 	if opts.MinQuality == 0 {
-		opts.MinQuality = Options{}.withDefaults().MinQuality
+		opts.MinQuality = DefaultMinQuality
 	}
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = 500

@@ -1,0 +1,439 @@
+// Package server answers matching queries over HTTP with the routes and
+// JSON shapes of Meta's Hasher-Matcher-Actioner (HMA 2.0) API, so tooling
+// written for HMA can look hashes and content up in Ariadne's hash sets
+// (HMA's banks): GET /m/lookup by hash, POST /m/lookup and POST /h/hash
+// with the content, GET /c/banks, GET /m/index/status, GET /status and
+// GET /site-map. Matching is ingest's (internal/ingest.Matcher): exact
+// hashes in every set, PDQ with rotations and mirrors within each
+// known-bad set's radius, vPDQ and audio against known videos and sounds.
+// Content sent to it is hashed in memory or in a temporary file removed
+// at once; nothing of it is stored.
+package server
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ariadne-vid/ariadne/internal/hasher"
+	"github.com/ariadne-vid/ariadne/internal/imaging"
+	"github.com/ariadne-vid/ariadne/internal/ingest"
+	"github.com/ariadne-vid/ariadne/internal/pdq"
+	"github.com/ariadne-vid/ariadne/internal/store"
+)
+
+// Options configure a Server.
+type Options struct {
+	// APIKey, when set, is required on every request but GET /status, as
+	// "Authorization: Bearer KEY" or "X-API-Key: KEY".
+	APIKey string
+	// IndexCache is where the known-bad indexes are cached (as ingest's).
+	IndexCache string
+	// MaxUpload is the largest content accepted by POST (default 512 MiB).
+	MaxUpload int64
+	// Hasher hashes posted content (photos by the fast path, videos and
+	// sounds through ffmpeg when AV is enabled).
+	Hasher hasher.Options
+}
+
+// Server serves lookups against a store's hash sets.
+type Server struct {
+	st   *store.Store
+	opts Options
+
+	// The matcher is rebuilt when a known-bad set changes; lookups share
+	// it one at a time (it is not safe for concurrent use).
+	mu      sync.Mutex
+	matcher *ingest.Matcher
+	state   string
+	checked time.Time
+	builtAt time.Time
+
+	hashers sync.Pool
+	routes  []string
+	mux     *http.ServeMux
+}
+
+// New makes a Server over st; the known-bad indexes are loaded at once.
+func New(ctx context.Context, st *store.Store, opts Options) (*Server, error) {
+	if opts.MaxUpload <= 0 {
+		opts.MaxUpload = 512 << 20
+	}
+	opts.Hasher.Dihedral = true
+	s := &Server{st: st, opts: opts}
+	s.hashers.New = func() any { return hasher.New(opts.Hasher) }
+	if err := s.refresh(ctx, true); err != nil {
+		return nil, err
+	}
+	s.mux = http.NewServeMux()
+	s.handle("GET /status", s.status)
+	s.handle("GET /site-map", s.siteMap)
+	s.handle("GET /c/banks", s.banks)
+	s.handle("GET /c/signal_type", s.signalTypes)
+	s.handle("GET /m/index/status", s.indexStatus)
+	s.handle("GET /m/lookup", s.lookupHash)
+	s.handle("POST /m/lookup", s.lookupContent)
+	s.handle("POST /h/hash", s.hashContent)
+	return s, nil
+}
+
+// Close releases the indexes.
+func (s *Server) Close() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.matcher != nil {
+		s.matcher.Close()
+	}
+}
+
+func (s *Server) handle(pattern string, h func(http.ResponseWriter, *http.Request) error) {
+	s.routes = append(s.routes, pattern[strings.Index(pattern, " ")+1:])
+	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		if s.opts.APIKey != "" && r.URL.Path != "/status" && !s.authorised(r) {
+			writeError(w, http.StatusUnauthorized, "an API key is required (Authorization: Bearer KEY, or X-API-Key)")
+			return
+		}
+		if err := h(w, r); err != nil {
+			var he *httpError
+			if errors.As(err, &he) {
+				writeError(w, he.code, he.msg)
+				return
+			}
+			slog.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+			writeError(w, http.StatusInternalServerError, "internal error")
+		}
+	})
+}
+
+// Handler is the server's HTTP handler.
+func (s *Server) Handler() http.Handler { return s.mux }
+
+func (s *Server) authorised(r *http.Request) bool {
+	key := r.Header.Get("X-API-Key")
+	if auth := r.Header.Get("Authorization"); strings.HasPrefix(auth, "Bearer ") {
+		key = strings.TrimPrefix(auth, "Bearer ")
+	}
+	return subtle.ConstantTimeCompare([]byte(key), []byte(s.opts.APIKey)) == 1
+}
+
+// httpError is an error the client caused, with its status.
+type httpError struct {
+	code int
+	msg  string
+}
+
+func (e *httpError) Error() string { return e.msg }
+
+func badRequest(format string, args ...any) error {
+	return &httpError{http.StatusBadRequest, fmt.Sprintf(format, args...)}
+}
+
+func writeJSON(w http.ResponseWriter, v any) error {
+	w.Header().Set("Content-Type", "application/json")
+	return json.NewEncoder(w).Encode(v)
+}
+
+func writeError(w http.ResponseWriter, code int, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	json.NewEncoder(w).Encode(map[string]string{"error": msg})
+}
+
+// refresh rebuilds the matcher when the known-bad sets changed since it
+// was built (checked at most once a second). Callers hold s.mu, except
+// New.
+func (s *Server) refresh(ctx context.Context, force bool) error {
+	if !force && time.Since(s.checked) < time.Second {
+		return nil
+	}
+	state, _, err := s.st.KnownBadState(ctx)
+	if err != nil {
+		return fmt.Errorf("hash sets: %w", err)
+	}
+	s.checked = time.Now()
+	if state == s.state && s.matcher != nil {
+		return nil
+	}
+	m, err := ingest.NewMatcher(ctx, s.st, s.opts.IndexCache, ingest.DefaultMinQuality)
+	if err != nil {
+		return err
+	}
+	if s.matcher != nil {
+		s.matcher.Close()
+	}
+	s.matcher, s.state, s.builtAt = m, state, time.Now()
+	return nil
+}
+
+func (s *Server) status(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Content-Type", "text/plain")
+	_, err := io.WriteString(w, "I-AM-ALIVE\n")
+	return err
+}
+
+func (s *Server) siteMap(w http.ResponseWriter, r *http.Request) error {
+	routes := slices.Clone(s.routes)
+	slices.Sort(routes)
+	return writeJSON(w, slices.Compact(routes))
+}
+
+// bank is a hash set as HMA lists a bank, with Ariadne's own fields.
+type bank struct {
+	Name                 string  `json:"name"`
+	MatchingEnabledRatio float64 `json:"matching_enabled_ratio"`
+	Kind                 string  `json:"kind"`
+	Radius               int     `json:"pdq_radius"`
+	Source               string  `json:"source,omitempty"`
+	Version              string  `json:"version,omitempty"`
+	UpdatedAt            string  `json:"updated_at,omitempty"`
+}
+
+func (s *Server) banks(w http.ResponseWriter, r *http.Request) error {
+	sets, err := s.st.HashSets(r.Context())
+	if err != nil {
+		return err
+	}
+	out := []bank{}
+	for _, h := range sets {
+		out = append(out, bank{Name: h.Name, MatchingEnabledRatio: 1, Kind: h.Kind, Radius: h.Radius, Source: h.Source, Version: h.Version, UpdatedAt: h.UpdatedAt})
+	}
+	return writeJSON(w, out)
+}
+
+// Signal types a lookup by hash accepts: HMA's names (video_md5 is the
+// MD5 of a file, whatever its type) and Ariadne's other exact hashes.
+var hashSignalTypes = []string{"pdq", "video_md5", "md5", "sha1", "sha256"}
+
+func (s *Server) signalTypes(w http.ResponseWriter, r *http.Request) error {
+	out := map[string]map[string]bool{}
+	for _, t := range append(slices.Clone(hashSignalTypes), store.SignalVPDQ, store.SignalChromaprint) {
+		out[t] = map[string]bool{"enabled": true}
+	}
+	return writeJSON(w, out)
+}
+
+func (s *Server) indexStatus(w http.ResponseWriter, r *http.Request) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.refresh(r.Context(), false); err != nil {
+		return err
+	}
+	return writeJSON(w, map[string]any{
+		"pdq": map[string]any{"present": true, "size": s.matcher.Len(), "built_at": s.builtAt.UTC().Format(time.RFC3339)},
+	})
+}
+
+// match is a bank content found, as HMA returns it; distance is a string
+// there ("0").
+type match struct {
+	BankContentID int64  `json:"bank_content_id"`
+	Distance      string `json:"distance"`
+	// Ariadne's: the entry's key in its set, and how it matched.
+	EntryKey   string `json:"entry_key,omitempty"`
+	SignalType string `json:"signal_type"`
+}
+
+// lookup matches a query and groups the matches by signal type, then set.
+func (s *Server) lookup(ctx context.Context, q ingest.Query) (map[string]map[string][]match, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.refresh(ctx, false); err != nil {
+		return nil, err
+	}
+	res, err := s.matcher.Lookup(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]map[string][]match{}
+	for _, m := range res.Matches {
+		ref, err := s.st.EntryByID(ctx, m.EntryID)
+		if err != nil {
+			return nil, err
+		}
+		t := hmaSignalType(m.SignalType)
+		if out[t] == nil {
+			out[t] = map[string][]match{}
+		}
+		out[t][ref.Set] = append(out[t][ref.Set], match{BankContentID: m.EntryID, Distance: strconv.Itoa(m.Distance), EntryKey: ref.Entry.Key, SignalType: m.SignalType})
+	}
+	return out, nil
+}
+
+// hmaSignalType names a match's signal type as HMA does.
+func hmaSignalType(t string) string {
+	switch t {
+	case store.SignalPDQDihedral:
+		return "pdq"
+	case store.SignalVPDQFrame:
+		return "pdq" // a photo's PDQ near a known video's frame
+	}
+	return t
+}
+
+// lookupHash is GET /m/lookup?signal_type=T&signal=V: the banks and their
+// contents matching one hash.
+func (s *Server) lookupHash(w http.ResponseWriter, r *http.Request) error {
+	t, v := r.URL.Query().Get("signal_type"), strings.TrimSpace(r.URL.Query().Get("signal"))
+	var q ingest.Query
+	switch t {
+	case "pdq":
+		h, err := pdq.ParseHex(v)
+		if err != nil {
+			return badRequest("signal: %v", err)
+		}
+		// A hash sent alone is taken at face value: its quality is not known.
+		q.PDQ, q.PDQQuality = &h, 100
+	case "video_md5", "md5":
+		if !isHex(v, 32) {
+			return badRequest("signal: an MD5 is 32 hex digits")
+		}
+		q.MD5 = strings.ToLower(v)
+	case "sha1":
+		if !isHex(v, 40) {
+			return badRequest("signal: a SHA-1 is 40 hex digits")
+		}
+		q.SHA1 = strings.ToLower(v)
+	case "sha256":
+		if !isHex(v, 64) {
+			return badRequest("signal: a SHA-256 is 64 hex digits")
+		}
+		q.SHA256 = strings.ToLower(v)
+	default:
+		return badRequest("signal_type %q: want one of %s", t, strings.Join(hashSignalTypes, ", "))
+	}
+	found, err := s.lookup(r.Context(), q)
+	if err != nil {
+		return err
+	}
+	// HMA answers a lookup by hash with the banks alone.
+	banks := map[string][]match{}
+	for _, bySet := range found {
+		for set, ms := range bySet {
+			banks[set] = append(banks[set], ms...)
+		}
+	}
+	return writeJSON(w, banks)
+}
+
+func isHex(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for _, c := range s {
+		if !strings.ContainsRune("0123456789abcdefABCDEF", c) {
+			return false
+		}
+	}
+	return true
+}
+
+// lookupContent is POST /m/lookup with the content as a multipart form
+// field (photo, video, or any name): hashed, then matched; the answer is
+// signal type → bank → contents.
+func (s *Server) lookupContent(w http.ResponseWriter, r *http.Request) error {
+	res, err := s.hashUpload(w, r)
+	if err != nil {
+		return err
+	}
+	q := ingest.Query{MD5: res.MD5, SHA1: res.SHA1, SHA256: res.SHA256, Dihedral: res.PDQDihedral, VPDQ: res.VPDQFrames, Audio: res.AudioItems}
+	if res.PDQ != nil {
+		q.PDQ, q.PDQQuality = res.PDQ, *res.PDQQuality
+	}
+	found, err := s.lookup(r.Context(), q)
+	if err != nil {
+		return err
+	}
+	// The exact hashes of the content are HMA's video_md5 and Ariadne's
+	// md5, sha1, sha256: one key per kind found.
+	return writeJSON(w, found)
+}
+
+// hashContent is POST /h/hash: the signals of the content sent.
+func (s *Server) hashContent(w http.ResponseWriter, r *http.Request) error {
+	res, err := s.hashUpload(w, r)
+	if err != nil {
+		return err
+	}
+	out := map[string]any{"md5": res.MD5, "video_md5": res.MD5, "sha1": res.SHA1, "sha256": res.SHA256}
+	if res.PDQ != nil {
+		out["pdq"] = res.PDQ.String()
+		out["pdq_quality"] = *res.PDQQuality
+	}
+	if len(res.VPDQ) > 0 {
+		out["vpdq"] = strings.Join(res.VPDQ, "\n") + "\n"
+	}
+	if res.Audio != "" {
+		out["chromaprint"] = res.Audio
+	}
+	if res.Warning != "" {
+		out["warning"] = res.Warning
+	}
+	return writeJSON(w, out)
+}
+
+// hashUpload hashes the first file of a multipart form, spooled to a
+// temporary file that is removed before it returns.
+func (s *Server) hashUpload(w http.ResponseWriter, r *http.Request) (hasher.Result, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxUpload)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return hasher.Result{}, badRequest("want a multipart/form-data body with the content in a field (photo, video): %v", err)
+	}
+	var part *multipart.Part
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			return hasher.Result{}, badRequest("the form holds no content")
+		}
+		if err != nil {
+			return hasher.Result{}, badRequest("reading the form: %v", err)
+		}
+		if p.FormName() != "" {
+			part = p
+			break
+		}
+	}
+	f, err := os.CreateTemp("", "ariadne-upload-*")
+	if err != nil {
+		return hasher.Result{}, err
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	size, err := io.Copy(f, part)
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return hasher.Result{}, &httpError{http.StatusRequestEntityTooLarge, fmt.Sprintf("content over %d bytes", tooBig.Limit)}
+	}
+	if err != nil {
+		return hasher.Result{}, badRequest("reading the content: %v", err)
+	}
+	h := s.hashers.Get().(*hasher.Hasher)
+	defer s.hashers.Put(h)
+	name := part.FileName()
+	if name == "" {
+		name = part.FormName()
+	}
+	res := h.Hash(name, io.NewSectionReader(f, 0, size), size)
+	if res.Error != "" {
+		return res, badRequest("the content could not be hashed: %s", res.Error)
+	}
+	return res, nil
+}
+
+// DefaultHasher is the hashing posted content gets: the photo fast path
+// (as ingest), and video and audio when ffmpeg is there.
+func DefaultHasher(av hasher.AVOptions) hasher.Options {
+	return hasher.Options{Imaging: imaging.Options{Fast: true}, AV: av}
+}
