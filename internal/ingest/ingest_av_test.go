@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"github.com/ariadne-vid/ariadne/internal/hashsets"
 	"github.com/ariadne-vid/ariadne/internal/store"
 	"github.com/ariadne-vid/ariadne/internal/store/storetest"
+	"github.com/ariadne-vid/ariadne/internal/synth"
 	"github.com/ariadne-vid/ariadne/internal/testvectors"
 )
 
@@ -156,4 +158,67 @@ func checkVideoCase(t *testing.T, st *store.Store, caseNumber string) {
 		}
 		t.Logf("case %s: classes %v, matches %v", caseNumber, classes, signals)
 	}
+}
+
+// TestSlideshowOfKnownImages: a video made of a known image (a slideshow)
+// is near the image's entry through its frames' PDQ; a video made of
+// another image is new.
+func TestSlideshowOfKnownImages(t *testing.T) {
+	if !ffmpeg.Available() {
+		if os.Getenv("CI") != "" {
+			t.Fatal("CI is set but ffmpeg is not installed")
+		}
+		t.Skip("ffmpeg not installed")
+	}
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		st := e.Store
+		work := t.TempDir()
+		ev := filepath.Join(work, "ev")
+		os.MkdirAll(ev, 0o755)
+		slideshow := func(seed uint64, name string) hasher.Result {
+			img := filepath.Join(work, name+".png")
+			os.WriteFile(img, encodePNG(t, synth.Scene(seed, 640, 480)), 0o644)
+			out, err := exec.Command("ffmpeg", "-v", "error", "-loop", "1", "-i", img, "-t", "3", "-r", "10",
+				"-pix_fmt", "yuv420p", filepath.Join(ev, name+".mp4")).CombinedOutput()
+			if err != nil {
+				t.Fatalf("ffmpeg making a slideshow: %v: %s", err, out)
+			}
+			b, _ := os.ReadFile(img)
+			return hasher.New(hasher.Options{}).Hash(img, bytes.NewReader(b), int64(len(b)))
+		}
+		// Scenes with PDQ quality of 88 and 89: enough detail to be compared.
+		known := slideshow(504, "known")
+		slideshow(506, "other")
+		bad, _ := st.SaveHashSet(ctx, store.HashSet{Name: "bad", Kind: store.KnownBad, Radius: 31})
+		storetest.WriteEntries(t, st, bad.ID, store.Entry{Key: "img", PDQ: known.PDQ.String()})
+		st.CreateCase(ctx, store.Case{Number: "S"})
+		ex, _ := st.AddExhibit(ctx, store.Exhibit{CaseNumber: "S", Label: "E"})
+		av := hasher.AVOptions{Enabled: true, SecondsPerHash: 1}
+		if _, err := Run(ctx, st, ex, []string{ev}, Options{Jobs: 2, Hasher: hasher.Options{AV: av}}, nil); err != nil {
+			t.Fatal(err)
+		}
+		c, _ := st.CaseByNumber(ctx, "S")
+		classes := map[string]string{}
+		var ids []int64
+		paths := map[int64]string{}
+		st.ScopeFiles(ctx, c.ID, 0, func(sf store.ScopedFile) error {
+			classes[sf.File.Path] = sf.File.Class
+			if sf.Media != nil {
+				ids = append(ids, sf.Media.ID)
+				paths[sf.Media.ID] = sf.File.Path
+			}
+			return nil
+		})
+		ms, _ := st.MatchesOf(ctx, ids)
+		var signals []string
+		for id, list := range ms {
+			for _, m := range list {
+				signals = append(signals, paths[id]+" "+m.SignalType)
+			}
+		}
+		if classes["ev/known.mp4"] != "near" || classes["ev/other.mp4"] != "new" || len(signals) != 1 || signals[0] != "ev/known.mp4 "+store.SignalFramePDQ {
+			t.Errorf("classes %v, matches %v", classes, signals)
+		}
+	})
 }

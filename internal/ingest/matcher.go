@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/ariadne-vid/ariadne/internal/index"
@@ -173,7 +175,43 @@ func (m *Matcher) Match(ctx context.Context, batch []*record) error {
 				return err
 			}
 		}
+		if m.maxRadius > 0 && len(r.res.VPDQFrames) > 0 {
+			if err := m.matchFrames(ctx, r); err != nil {
+				return err
+			}
+		}
 		r.file.Class = r.class()
+	}
+	return nil
+}
+
+// matchFrames looks a video's hashed frames up among the known-bad
+// images' PDQ hashes: a slideshow or compilation made of known images is
+// near them, whatever the video's own hash. Each entry is recorded once,
+// at its nearest frame.
+func (m *Matcher) matchFrames(ctx context.Context, r *record) error {
+	nearest := map[int64]int{}
+	var found []index.Match
+	for _, f := range r.res.VPDQFrames {
+		if f.Quality < m.minQuality {
+			continue
+		}
+		found = m.searcher.Search(found[:0], index.FromPDQ(f.Hash), m.maxRadius)
+		for _, x := range found {
+			ref, err := m.entry(ctx, int64(x.ID))
+			if err != nil {
+				return err
+			}
+			id := int64(x.ID)
+			if d, seen := nearest[id]; x.Distance <= ref.Radius && (!seen || x.Distance < d) {
+				nearest[id] = x.Distance
+			}
+		}
+	}
+	ids := slices.Sorted(maps.Keys(nearest))
+	for _, id := range ids {
+		r.matches = append(r.matches, store.Match{EntryID: id, SignalType: store.SignalFramePDQ, Distance: nearest[id]})
+		r.near = true
 	}
 	return nil
 }

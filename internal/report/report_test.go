@@ -157,6 +157,7 @@ func TestMatchLineSaysWhatMatched(t *testing.T) {
 		{store.SignalVPDQ, 8, "bad E1 [known-bad], vPDQ: 92% of the frames match"},
 		{store.SignalVPDQFrame, 6, "bad E1 [known-bad], a frame of the known video at PDQ distance 6"},
 		{store.SignalChromaprint, 7, "bad E1 [known-bad], same sound: bit error rate 7%"},
+		{store.SignalFramePDQ, 3, "bad E1 [known-bad], a frame of this video at PDQ distance 3 of the known image"},
 	} {
 		got := matchLine(store.MatchedEntry{HashSet: "bad", Kind: "known-bad", SignalType: c.signal, Distance: c.distance, Entry: store.Entry{Key: "E1"}})
 		if got != c.want {

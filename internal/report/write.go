@@ -78,6 +78,8 @@ func matchLine(m store.MatchedEntry) string {
 		fmt.Fprintf(&b, ", vPDQ: %d%% of the frames match", 100-m.Distance)
 	case store.SignalVPDQFrame:
 		fmt.Fprintf(&b, ", a frame of the known video at PDQ distance %d", m.Distance)
+	case store.SignalFramePDQ:
+		fmt.Fprintf(&b, ", a frame of this video at PDQ distance %d of the known image", m.Distance)
 	case store.SignalChromaprint:
 		fmt.Fprintf(&b, ", same sound: bit error rate %d%%", m.Distance)
 	default:

@@ -278,6 +278,8 @@ func hmaSignalType(t string) string {
 		return "pdq"
 	case store.SignalVPDQFrame:
 		return "pdq" // a photo's PDQ near a known video's frame
+	case store.SignalFramePDQ:
+		return store.SignalVPDQ // a video's frame near a known photo's PDQ
 	}
 	return t
 }

@@ -328,6 +328,10 @@ const (
 	// SignalVPDQFrame is the match type of a still image whose PDQ is
 	// near a frame of a known video (a frame grabbed from it).
 	SignalVPDQFrame = "vpdq-frame"
+	// SignalFramePDQ is the match type of a video one of whose frames is
+	// near a known image's PDQ (a slideshow or compilation of known
+	// images).
+	SignalFramePDQ = "frame-pdq"
 )
 
 // KnownBadVPDQ calls fn for every live known-bad entry with a vPDQ hash.
