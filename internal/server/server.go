@@ -195,6 +195,7 @@ type bank struct {
 	MatchingEnabledRatio float64 `json:"matching_enabled_ratio"`
 	Kind                 string  `json:"kind"`
 	Radius               int     `json:"pdq_radius"`
+	Entries              int64   `json:"entries"`
 	Source               string  `json:"source,omitempty"`
 	Version              string  `json:"version,omitempty"`
 	UpdatedAt            string  `json:"updated_at,omitempty"`
@@ -207,7 +208,7 @@ func (s *Server) banks(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := []bank{}
 	for _, h := range sets {
-		out = append(out, bank{Name: h.Name, MatchingEnabledRatio: 1, Kind: h.Kind, Radius: h.Radius, Source: h.Source, Version: h.Version, UpdatedAt: h.UpdatedAt})
+		out = append(out, bank{Name: h.Name, MatchingEnabledRatio: 1, Kind: h.Kind, Radius: h.Radius, Entries: h.Entries, Source: h.Source, Version: h.Version, UpdatedAt: h.UpdatedAt})
 	}
 	return writeJSON(w, out)
 }
