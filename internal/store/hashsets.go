@@ -90,7 +90,7 @@ func (s *Store) SaveHashSet(ctx context.Context, hs HashSet) (HashSet, error) {
 }
 
 const hashSetQuery = `SELECT h.id, h.name, COALESCE(h.source, ''), COALESCE(h.version, ''), h.kind, h.radius, COALESCE(h.category_scheme, ''),
-	h.created_at, h.updated_at, (SELECT COUNT(*) FROM hashset_entry e WHERE e.hashset_id = h.id AND NOT e.tombstone) FROM hashset h`
+	h.created_at, h.updated_at, COALESCE(h.entry_count, (SELECT COUNT(*) FROM hashset_entry e WHERE e.hashset_id = h.id AND NOT e.tombstone)) FROM hashset h`
 
 func scanHashSet(row interface{ Scan(...any) error }) (HashSet, error) {
 	var h HashSet
@@ -206,7 +206,8 @@ func (s *Store) NewEntryWriter(ctx context.Context, hashSetID int64, opts Writer
 	w := &EntryWriter{s: s, ctx: ctx, set: hashSetID, atomic: opts.Atomic, bulk: opts.Bulk}
 	// Marked written from the start: an import cut short has changed the
 	// set, and caches built from it (the ingest PDQ index) must see that.
-	if _, err := s.db.ExecContext(ctx, s.rebind(`UPDATE hashset SET updated_at = ? WHERE id = ?`), now(), hashSetID); err != nil {
+	// The count is unknown until the import commits (or if it is cut short).
+	if _, err := s.db.ExecContext(ctx, s.rebind(`UPDATE hashset SET updated_at = ?, entry_count = NULL WHERE id = ?`), now(), hashSetID); err != nil {
 		return nil, err
 	}
 	if opts.Bulk {
@@ -392,7 +393,8 @@ func (w *EntryWriter) Commit() error {
 	if err := w.endBulk(); err != nil {
 		return err
 	}
-	_, err = w.s.db.ExecContext(w.ctx, w.s.rebind(`UPDATE hashset SET updated_at = ? WHERE id = ?`), now(), w.set)
+	_, err = w.s.db.ExecContext(w.ctx, w.s.rebind(`UPDATE hashset SET updated_at = ?,
+		entry_count = (SELECT COUNT(*) FROM hashset_entry e WHERE e.hashset_id = ? AND NOT e.tombstone) WHERE id = ?`), now(), w.set, w.set)
 	return err
 }
 

@@ -211,3 +211,9 @@ CREATE UNIQUE INDEX ingest_run_one_running ON ingest_run (exhibit_id) WHERE stat
 -- neither, and these indexes hold only those that do.
 CREATE INDEX hashset_entry_vpdq ON hashset_entry (id) WHERE vpdq IS NOT NULL;
 CREATE INDEX hashset_entry_chromaprint ON hashset_entry (id) WHERE chromaprint IS NOT NULL;
+
+-- migration 6: hash sets know how many entries they hold
+-- Counted when an import commits; NULL while one runs (or after one was
+-- cut short), when the count is taken from the entries themselves.
+ALTER TABLE hashset ADD COLUMN entry_count BIGINT;
+UPDATE hashset SET entry_count = (SELECT COUNT(*) FROM hashset_entry e WHERE e.hashset_id = hashset.id AND NOT e.tombstone);

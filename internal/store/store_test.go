@@ -283,3 +283,47 @@ func TestEntryIndexesMatchSchema(t *testing.T) {
 		}
 	}
 }
+
+// TestEntryCountKept: a set's entry count is kept when an import commits
+// and taken from the entries while one runs or after one was cut short.
+func TestEntryCountKept(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		hs, _ := s.SaveHashSet(ctx, HashSet{Name: "counted", Kind: KnownBad})
+		stored := func() sql.NullInt64 {
+			var n sql.NullInt64
+			s.db.QueryRowContext(ctx, s.rebind(`SELECT entry_count FROM hashset WHERE id = ?`), hs.ID).Scan(&n)
+			return n
+		}
+		entries := func() int64 {
+			set, err := s.HashSet(ctx, "counted")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return set.Entries
+		}
+		writeEntries(t, s, hs.ID, WriterOptions{}, Entry{Key: "a", MD5: fmt.Sprintf("%032x", 1)}, Entry{Key: "b", MD5: fmt.Sprintf("%032x", 2)})
+		if n := stored(); !n.Valid || n.Int64 != 2 || entries() != 2 {
+			t.Errorf("after an import of 2: stored %v, listed %d", n, entries())
+		}
+		// An import cut short after some of its batches committed.
+		w, err := s.NewEntryWriter(ctx, hs.ID, WriterOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// (Nothing is read while the writer's transaction is open: a SQLite
+		// store has one connection.)
+		if n := stored(); n.Valid {
+			t.Errorf("count stored while an import runs: %v", n)
+		}
+		for i := range commitEvery + 500 {
+			w.Write(Entry{Key: fmt.Sprint("x", i), MD5: fmt.Sprintf("%032x", 100+i)})
+		}
+		w.Rollback()
+		var live int64
+		s.db.QueryRowContext(ctx, s.rebind(`SELECT COUNT(*) FROM hashset_entry WHERE hashset_id = ?`), hs.ID).Scan(&live)
+		if after := entries(); after != live || live <= 2 {
+			t.Errorf("after an import cut short: listed %d, %d entries in the set", after, live)
+		}
+	})
+}
