@@ -42,13 +42,10 @@ func NewMatcher(ctx context.Context, st *store.Store, cachePath string, minQuali
 		return nil, fmt.Errorf("known-bad sets: %w", err)
 	}
 	m.maxRadius = maxRadius
-	avCache := ""
-	if cachePath != "" {
-		// Not cachePath + ".": removeStaleCaches(cachePath) would take
-		// these for stale PDQ indexes.
-		avCache = cachePath + "-vpdq"
-	}
-	if m.av, err = newAVMatcher(ctx, st, avCache, state); err != nil {
+	// The video and audio caches are named cachePath-vpdq... and
+	// cachePath-audio..., not cachePath.*: removeStaleCaches(cachePath)
+	// would take those for stale PDQ indexes.
+	if m.av, err = newAVMatcher(ctx, st, cachePath, state); err != nil {
 		return nil, err
 	}
 	cache := ""

@@ -27,17 +27,19 @@ type avMatcher struct {
 	frames   *index.Index // IDs are entry IDs; one per usable frame
 	searcher *index.Searcher
 	vpdq     map[int64][]video.Frame // entries hit so far
-	items    map[uint32][]int64      // fingerprint item → entries holding it
-	prints   map[int64][]uint32
+	items    *itemIndex              // fingerprint item → entries holding it
+	prints   map[int64][]uint32      // entries hit so far
 }
 
 // newAVMatcher loads the known-bad video and audio signals; with a cache
-// prefix, the frame index is kept in prefix.STATE.idx, state being the
-// known-bad sets' (store.KnownBadState).
-func newAVMatcher(ctx context.Context, st *store.Store, cachePrefix, state string) (*avMatcher, error) {
-	m := &avMatcher{st: st, vpdq: map[int64][]video.Frame{}, items: map[uint32][]int64{}, prints: map[int64][]uint32{}}
-	cache := ""
-	if cachePrefix != "" {
+// base, the frame index is kept in base-vpdq.STATE.idx and the item index
+// in base-audio.STATE.idx, state being the known-bad sets'
+// (store.KnownBadState).
+func newAVMatcher(ctx context.Context, st *store.Store, cacheBase, state string) (*avMatcher, error) {
+	m := &avMatcher{st: st, vpdq: map[int64][]video.Frame{}, prints: map[int64][]uint32{}}
+	cachePrefix, cache := "", ""
+	if cacheBase != "" {
+		cachePrefix = cacheBase + "-vpdq"
 		cache = cachePrefix + "." + state + ".idx"
 	}
 	if cache != "" {
@@ -77,29 +79,71 @@ func newAVMatcher(ctx context.Context, st *store.Store, cachePrefix, state strin
 		}
 	}
 	m.searcher = m.frames.Searcher()
+	items, err := loadAudioItems(ctx, st, cacheBase, state)
+	if err != nil {
+		return nil, err
+	}
+	m.items = items
+	return m, nil
+}
+
+// loadAudioItems reads the item index from its cache, or builds it from
+// the known fingerprints (and caches it).
+func loadAudioItems(ctx context.Context, st *store.Store, cacheBase, state string) (*itemIndex, error) {
+	prefix, cache := "", ""
+	if cacheBase != "" {
+		prefix = cacheBase + "-audio"
+		cache = prefix + "." + state + ".idx"
+		x, err := loadItemIndex(cache)
+		if err == nil {
+			return x, nil
+		}
+		if !errors.Is(err, os.ErrNotExist) {
+			slog.Warn("audio item index cache unreadable; rebuilding it", "path", cache, "err", err)
+		}
+	}
+	var b itemIndexBuilder
 	err := st.KnownBadAudio(ctx, func(id int64, chromaprint string) error {
 		items, _, err := audio.Decode(chromaprint)
 		if err != nil {
 			slog.Warn("known-bad entry has an unreadable audio fingerprint", "entry", id, "err", err)
 			return nil
 		}
-		m.prints[id] = items
-		seen := map[uint32]bool{}
-		for _, it := range items {
-			if !seen[it] {
-				seen[it] = true
-				m.items[it] = append(m.items[it], id)
-			}
-		}
+		b.add(id, items)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("load known-bad audio fingerprints: %w", err)
 	}
-	return m, nil
+	x := b.build()
+	if cache != "" && x.len() > 0 {
+		removeStaleCaches(prefix)
+		if err := x.save(cache); err != nil {
+			slog.Warn("audio item index not cached", "path", cache, "err", err)
+		}
+	}
+	return x, nil
 }
 
-func (m *avMatcher) empty() bool { return m.frames.Len() == 0 && len(m.prints) == 0 }
+// printOf returns a known entry's fingerprint items, read from the store
+// the first time.
+func (m *avMatcher) printOf(ctx context.Context, id int64) ([]uint32, error) {
+	if p, ok := m.prints[id]; ok {
+		return p, nil
+	}
+	text, err := m.st.EntryChromaprint(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	items, _, err := audio.Decode(text)
+	if err != nil {
+		slog.Warn("known-bad entry has an unreadable audio fingerprint", "entry", id, "err", err)
+	}
+	m.prints[id] = items
+	return items, nil
+}
+
+func (m *avMatcher) empty() bool { return m.frames.Len() == 0 && m.items.len() == 0 }
 
 func (m *avMatcher) close() { m.frames.Close() }
 
@@ -169,18 +213,20 @@ func (m *avMatcher) match(ctx context.Context, r *record) error {
 			}
 		}
 	}
-	if len(r.res.AudioItems) > 0 && len(m.prints) > 0 {
+	if len(r.res.AudioItems) > 0 && m.items.len() > 0 {
 		votes := map[int64]int{}
 		for _, it := range r.res.AudioItems {
-			for _, id := range m.items[it] {
-				votes[id]++
-			}
+			m.items.each(it, func(id int64) { votes[id]++ })
 		}
 		for id, n := range votes {
 			if n < 2 {
 				continue
 			}
-			c := audio.Compare(r.res.AudioItems, m.prints[id], audio.DefaultMatch)
+			known, err := m.printOf(ctx, id)
+			if err != nil {
+				return err
+			}
+			c := audio.Compare(r.res.AudioItems, known, audio.DefaultMatch)
 			if c.Match {
 				// The distance of an audio match: the bit error rate of the
 				// matched segments, in percent.

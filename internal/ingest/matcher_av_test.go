@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ariadne-vid/ariadne/internal/audio"
 	"github.com/ariadne-vid/ariadne/internal/pdq"
 	"github.com/ariadne-vid/ariadne/internal/store"
 	"github.com/ariadne-vid/ariadne/internal/store/storetest"
@@ -35,7 +36,8 @@ func vpdqText(frames []video.Frame) string {
 	return b.String()
 }
 
-// TestVPDQFrameIndexCached: the known videos' frame index is built once,
+// TestVPDQFrameIndexCached: the known videos' frame index (and the known
+// sounds' item index) is built once,
 // saved beside the store and reused while the known-bad sets are
 // unchanged; a change to the sets makes a new one and removes the old.
 // Matching is the same either way.
@@ -46,13 +48,21 @@ func TestVPDQFrameIndexCached(t *testing.T) {
 	st := openSQLite(t, db)
 	prefix := db + ".pdq"
 	a, b := randomVideo(1, 90), randomVideo(2, 90)
+	sound := make([]uint32, 400)
+	rng := rand.New(rand.NewPCG(5, 5))
+	for i := range sound {
+		sound[i] = rng.Uint32()
+	}
 	bad, _ := st.SaveHashSet(ctx, store.HashSet{Name: "bad", Kind: store.KnownBad})
-	storetest.WriteEntries(t, st, bad.ID, store.Entry{Key: "a", VPDQ: vpdqText(a)})
+	storetest.WriteEntries(t, st, bad.ID, store.Entry{Key: "a", VPDQ: vpdqText(a)}, store.Entry{Key: "s", Chromaprint: audio.Encode(sound)})
 
 	matchesOf := func(m *Matcher, frames []video.Frame) []string {
 		t.Helper()
 		r := &record{}
 		r.res.VPDQFrames = frames
+		if frames == nil {
+			r.res.AudioItems = sound[50:350] // a 300-item cut of the known sound
+		}
 		if err := m.av.match(ctx, r); err != nil {
 			t.Fatal(err)
 		}
@@ -68,6 +78,10 @@ func TestVPDQFrameIndexCached(t *testing.T) {
 	}
 	caches := func() []string {
 		found, _ := filepath.Glob(prefix + "-vpdq.*.idx")
+		return found
+	}
+	audioCaches := func() []string {
+		found, _ := filepath.Glob(prefix + "-audio.*.idx")
 		return found
 	}
 
@@ -94,6 +108,9 @@ func TestVPDQFrameIndexCached(t *testing.T) {
 	}
 	if got := matchesOf(m2, b); len(got) != 0 {
 		t.Errorf("b, not yet known: matches %v", got)
+	}
+	if got := matchesOf(m2, nil); strings.Join(got, " ") != "bad/s" || len(audioCaches()) != 1 {
+		t.Errorf("from the cache, a cut of the known sound: matches %v (audio caches %v)", got, audioCaches())
 	}
 	m2.Close()
 	if after, _ := os.Stat(first[0]); !after.ModTime().Equal(before.ModTime()) || len(caches()) != 1 {

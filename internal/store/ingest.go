@@ -392,10 +392,20 @@ func (s *Store) knownBadColumn(ctx context.Context, col string, fn func(int64, s
 
 // EntryVPDQ returns an entry's vPDQ hash ("" when it has none).
 func (s *Store) EntryVPDQ(ctx context.Context, entryID int64) (string, error) {
+	return s.entryColumn(ctx, "vpdq", entryID)
+}
+
+// EntryChromaprint returns an entry's audio fingerprint ("" when it has
+// none).
+func (s *Store) EntryChromaprint(ctx context.Context, entryID int64) (string, error) {
+	return s.entryColumn(ctx, "chromaprint", entryID)
+}
+
+func (s *Store) entryColumn(ctx context.Context, col string, entryID int64) (string, error) {
 	var v sql.NullString
-	err := s.db.QueryRowContext(ctx, s.rebind(`SELECT vpdq FROM hashset_entry WHERE id = ?`), entryID).Scan(&v)
+	err := s.db.QueryRowContext(ctx, s.rebind(`SELECT `+col+` FROM hashset_entry WHERE id = ?`), entryID).Scan(&v)
 	if err != nil {
-		return "", fmt.Errorf("vPDQ of entry %d: %w", entryID, err)
+		return "", fmt.Errorf("%s of entry %d: %w", col, entryID, err)
 	}
 	return v.String, nil
 }
