@@ -55,3 +55,29 @@ func TestItemIndex(t *testing.T) {
 		}
 	}
 }
+
+// FuzzLoadItemIndex: whatever the cache file holds, loading it returns an
+// index that answers without panicking, or an error.
+func FuzzLoadItemIndex(f *testing.F) {
+	var b itemIndexBuilder
+	b.add(7, []uint32{1, 2, 3, 2})
+	b.add(9, []uint32{3, 4})
+	path := filepath.Join(f.TempDir(), "seed.idx")
+	if err := b.build().save(path); err != nil {
+		f.Fatal(err)
+	}
+	seed, _ := os.ReadFile(path)
+	f.Add(seed)
+	f.Add([]byte(itemIndexMagic))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p := filepath.Join(t.TempDir(), "x.idx")
+		os.WriteFile(p, data, 0o644)
+		x, err := loadItemIndex(p)
+		if err != nil {
+			return
+		}
+		for it := uint32(0); it < 8; it++ {
+			x.each(it, func(int64) {})
+		}
+	})
+}
