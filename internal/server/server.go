@@ -81,6 +81,8 @@ func New(ctx context.Context, st *store.Store, opts Options) (*Server, error) {
 	s.handle("GET /status", s.status)
 	s.handle("GET /site-map", s.siteMap)
 	s.handle("GET /c/banks", s.banks)
+	s.handle("GET /c/bank/{name}", s.bankByName)
+	s.handle("GET /c/bank/{name}/content/{id}", s.bankContent)
 	s.handle("GET /c/signal_type", s.signalTypes)
 	s.handle("GET /m/index/status", s.indexStatus)
 	s.handle("GET /m/lookup", s.lookupHash)
@@ -201,6 +203,10 @@ type bank struct {
 	UpdatedAt            string  `json:"updated_at,omitempty"`
 }
 
+func bankOf(h store.HashSet) bank {
+	return bank{Name: h.Name, MatchingEnabledRatio: 1, Kind: h.Kind, Radius: h.Radius, Entries: h.Entries, Source: h.Source, Version: h.Version, UpdatedAt: h.UpdatedAt}
+}
+
 func (s *Server) banks(w http.ResponseWriter, r *http.Request) error {
 	sets, err := s.st.HashSets(r.Context())
 	if err != nil {
@@ -208,9 +214,56 @@ func (s *Server) banks(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := []bank{}
 	for _, h := range sets {
-		out = append(out, bank{Name: h.Name, MatchingEnabledRatio: 1, Kind: h.Kind, Radius: h.Radius, Entries: h.Entries, Source: h.Source, Version: h.Version, UpdatedAt: h.UpdatedAt})
+		out = append(out, bankOf(h))
 	}
 	return writeJSON(w, out)
+}
+
+func (s *Server) hashSet(ctx context.Context, name string) (store.HashSet, error) {
+	h, err := s.st.HashSet(ctx, name)
+	if errors.Is(err, store.ErrNotFound) {
+		return h, &httpError{http.StatusNotFound, fmt.Sprintf("bank %q not found", name)}
+	}
+	return h, err
+}
+
+// bankByName is GET /c/bank/NAME.
+func (s *Server) bankByName(w http.ResponseWriter, r *http.Request) error {
+	h, err := s.hashSet(r.Context(), r.PathValue("name"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, bankOf(h))
+}
+
+// bankContent is GET /c/bank/NAME/content/ID: an entry, as HMA gives a
+// bank's content (id, bank, enabled, signals), with what Ariadne keeps of
+// it (key, category, series, ...).
+func (s *Server) bankContent(w http.ResponseWriter, r *http.Request) error {
+	name := r.PathValue("name")
+	if _, err := s.hashSet(r.Context(), name); err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return badRequest("content id %q: not a number", r.PathValue("id"))
+	}
+	ref, err := s.st.EntryByID(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) || err == nil && ref.Set != name {
+		return &httpError{http.StatusNotFound, fmt.Sprintf("content %d not found in bank %q", id, name)}
+	}
+	if err != nil {
+		return err
+	}
+	e := ref.Entry
+	signals := map[string]string{}
+	for t, v := range map[string]string{"pdq": e.PDQ, "video_md5": e.MD5, "md5": e.MD5, "sha1": e.SHA1, "sha256": e.SHA256,
+		store.SignalVPDQ: e.VPDQ, store.SignalChromaprint: e.Chromaprint} {
+		if v != "" {
+			signals[t] = v
+		}
+	}
+	return writeJSON(w, map[string]any{"id": id, "bank": name, "enabled": !e.Tombstone, "signals": signals, "entry": e})
 }
 
 // Signal types a lookup by hash accepts: HMA's names (video_md5 is the

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"image/jpeg"
 	"io"
 	"mime/multipart"
@@ -183,6 +184,33 @@ func TestHMACompatibleAPI(t *testing.T) {
 		if !slices.Equal(names, []string{"LATE", "TEST_BANK"}) {
 			t.Errorf("banks %v", names)
 		}
+		// A bank and one of its contents, as HMA gives them.
+		_, body = c.get("/m/lookup?signal_type=pdq&signal=" + res.PDQ.String())
+		id := decode[matches](t, body)["TEST_BANK"][0].BankContentID
+		code, body = c.get(fmt.Sprintf("/c/bank/TEST_BANK/content/%d", id))
+		content := decode[struct {
+			ID      int64             `json:"id"`
+			Bank    string            `json:"bank"`
+			Enabled bool              `json:"enabled"`
+			Signals map[string]string `json:"signals"`
+		}](t, body)
+		if code != 200 || content.ID != id || content.Bank != "TEST_BANK" || !content.Enabled || content.Signals["pdq"] != res.PDQ.String() || content.Signals["video_md5"] != res.MD5 {
+			t.Errorf("bank content: %d %s", code, body)
+		}
+		if code, body := c.get("/c/bank/TEST_BANK"); code != 200 || decode[bank](t, body).Entries != 1 {
+			t.Errorf("bank: %d %s", code, body)
+		}
+		for path, want := range map[string]int{
+			"/c/bank/NO_SUCH_BANK":                     http.StatusNotFound,
+			fmt.Sprintf("/c/bank/LATE/content/%d", id): http.StatusNotFound, // another bank's content
+			"/c/bank/TEST_BANK/content/999999":         http.StatusNotFound,
+			"/c/bank/TEST_BANK/content/first":          http.StatusBadRequest,
+		} {
+			if code, body := c.get(path); code != want {
+				t.Errorf("%s: %d %s, want %d", path, code, body, want)
+			}
+		}
+
 		_, body = c.get("/site-map")
 		if routes := decode[[]string](t, body); !slices.Contains(routes, "/m/lookup") || !slices.Contains(routes, "/h/hash") {
 			t.Errorf("site map %v", routes)
