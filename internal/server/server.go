@@ -328,8 +328,6 @@ func (s *Server) lookup(ctx context.Context, q ingest.Query) (map[string]map[str
 // hmaSignalType names a match's signal type as HMA does.
 func hmaSignalType(t string) string {
 	switch t {
-	case store.SignalPDQDihedral:
-		return "pdq"
 	case store.SignalVPDQFrame:
 		return "pdq" // a photo's PDQ near a known video's frame
 	case store.SignalFramePDQ:
