@@ -18,10 +18,11 @@ import (
 // avMatcher finds known-bad videos and sounds: each known vPDQ frame is
 // in a PDQ index (so a video is looked up against every stored frame,
 // not compared with every stored video), each audio fingerprint item in
-// a map; the entries a media's frames or items hit are then compared in
-// full (percentages and alignment). The frame index is cached on disk
-// like the PDQ index, and an entry's frames are read from the store only
-// when the index hits it: a set of many videos is not read at each start.
+// an item index; the entries a media's frames or items hit are then
+// compared in full (percentages and alignment). Both indexes are cached
+// on disk like the PDQ index, and an entry's frames or fingerprint are
+// read from the store only when an index hits it: a set of many videos
+// and sounds is not read at each start.
 type avMatcher struct {
 	st       *store.Store
 	frames   *index.Index // IDs are entry IDs; one per usable frame
@@ -31,60 +32,64 @@ type avMatcher struct {
 	prints   map[int64][]uint32      // entries hit so far
 }
 
-// newAVMatcher loads the known-bad video and audio signals; with a cache
-// base, the frame index is kept in base-vpdq.STATE.idx and the item index
-// in base-audio.STATE.idx, state being the known-bad sets'
-// (store.KnownBadState).
+// newAVMatcher loads the known-bad video and audio indexes; with a cache
+// base, they are kept in base-vpdq.STATE.idx and base-audio.STATE.idx,
+// state being the known-bad sets' (store.KnownBadState).
 func newAVMatcher(ctx context.Context, st *store.Store, cacheBase, state string) (*avMatcher, error) {
 	m := &avMatcher{st: st, vpdq: map[int64][]video.Frame{}, prints: map[int64][]uint32{}}
-	cachePrefix, cache := "", ""
-	if cacheBase != "" {
-		cachePrefix = cacheBase + "-vpdq"
-		cache = cachePrefix + "." + state + ".idx"
+	var err error
+	if m.frames, err = loadFrameIndex(ctx, st, cacheBase, state); err != nil {
+		return nil, err
 	}
-	if cache != "" {
+	m.searcher = m.frames.Searcher()
+	if m.items, err = loadAudioItems(ctx, st, cacheBase, state); err != nil {
+		m.frames.Close()
+		return nil, err
+	}
+	return m, nil
+}
+
+// loadFrameIndex reads the known frames' index from its cache, or builds
+// it from the known vPDQ hashes (and caches it).
+func loadFrameIndex(ctx context.Context, st *store.Store, cacheBase, state string) (*index.Index, error) {
+	prefix, cache := "", ""
+	if cacheBase != "" {
+		prefix = cacheBase + "-vpdq"
+		cache = prefix + "." + state + ".idx"
 		ix, err := index.Open(cache)
-		switch {
-		case err == nil:
-			m.frames = ix
-		case !errors.Is(err, os.ErrNotExist):
+		if err == nil {
+			return ix, nil
+		}
+		if !errors.Is(err, os.ErrNotExist) {
 			slog.Warn("vPDQ frame index cache unreadable; rebuilding it", "path", cache, "err", err)
 		}
 	}
-	if m.frames == nil {
-		var hashes []index.Hash
-		var ids []uint64
-		err := st.KnownBadVPDQ(ctx, func(id int64, vpdq string) error {
-			frames, err := video.ReadLines(strings.NewReader(vpdq))
-			if err != nil {
-				slog.Warn("known-bad entry has an unreadable vPDQ hash", "entry", id, "err", err)
-			}
-			for _, f := range frames {
-				if f.Quality >= video.DefaultMatch.MinQuality {
-					hashes = append(hashes, index.FromPDQ(f.Hash))
-					ids = append(ids, uint64(id))
-				}
-			}
-			return nil
-		})
+	var hashes []index.Hash
+	var ids []uint64
+	err := st.KnownBadVPDQ(ctx, func(id int64, vpdq string) error {
+		frames, err := video.ReadLines(strings.NewReader(vpdq))
 		if err != nil {
-			return nil, fmt.Errorf("load known-bad vPDQ hashes: %w", err)
+			slog.Warn("known-bad entry has an unreadable vPDQ hash", "entry", id, "err", err)
 		}
-		m.frames = index.Build(hashes, ids)
-		if cache != "" && len(hashes) > 0 {
-			removeStaleCaches(cachePrefix)
-			if err := m.frames.Save(cache); err != nil {
-				slog.Warn("vPDQ frame index not cached", "path", cache, "err", err)
+		for _, f := range frames {
+			if f.Quality >= video.DefaultMatch.MinQuality {
+				hashes = append(hashes, index.FromPDQ(f.Hash))
+				ids = append(ids, uint64(id))
 			}
 		}
-	}
-	m.searcher = m.frames.Searcher()
-	items, err := loadAudioItems(ctx, st, cacheBase, state)
+		return nil
+	})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("load known-bad vPDQ hashes: %w", err)
 	}
-	m.items = items
-	return m, nil
+	ix := index.Build(hashes, ids)
+	if cache != "" && len(hashes) > 0 {
+		removeStaleCaches(prefix)
+		if err := ix.Save(cache); err != nil {
+			slog.Warn("vPDQ frame index not cached", "path", cache, "err", err)
+		}
+	}
+	return ix, nil
 }
 
 // loadAudioItems reads the item index from its cache, or builds it from
