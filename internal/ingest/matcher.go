@@ -71,6 +71,7 @@ func NewMatcher(ctx context.Context, st *store.Store, cachePath string, minQuali
 		return nil
 	})
 	if err != nil {
+		m.av.close()
 		return nil, fmt.Errorf("load known-bad PDQ hashes: %w", err)
 	}
 	m.setIndex(index.Build(hashes, ids))
