@@ -217,5 +217,25 @@ func TestSlideshowOfKnownImages(t *testing.T) {
 			!slices.Equal(signals["ev/known.mp4"], []string{store.SignalFramePDQ}) {
 			t.Errorf("classes %v, matches %v", classes, signals)
 		}
+		// The match says which frame: a time within the 3 s video.
+		var detail struct {
+			FrameTime *float64 `json:"frame_time"`
+		}
+		c, _ := st.CaseByNumber(ctx, "S")
+		var video int64
+		st.ScopeFiles(ctx, c.ID, 0, func(sf store.ScopedFile) error {
+			if sf.File.Path == "ev/known.mp4" {
+				video = sf.Media.ID
+			}
+			return nil
+		})
+		// (Not inside ScopeFiles: a SQLite store has one connection.)
+		ms, _ := st.MatchesOf(ctx, []int64{video})
+		if list := ms[video]; len(list) == 1 {
+			json.Unmarshal(list[0].Detail, &detail)
+		}
+		if detail.FrameTime == nil || *detail.FrameTime < 0 || *detail.FrameTime > 3 {
+			t.Errorf("frame match detail: frame_time %v", detail.FrameTime)
+		}
 	})
 }

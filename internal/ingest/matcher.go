@@ -188,7 +188,11 @@ func (m *Matcher) Match(ctx context.Context, batch []*record) error {
 // near them, whatever the video's own hash. Each entry is recorded once,
 // at its nearest frame.
 func (m *Matcher) matchFrames(ctx context.Context, r *record) error {
-	nearest := map[int64]int{}
+	type hit struct {
+		distance int
+		frame    video.Frame
+	}
+	nearest := map[int64]hit{}
 	var found []index.Match
 	for _, f := range r.res.VPDQFrames {
 		if f.Quality < m.minQuality {
@@ -201,14 +205,15 @@ func (m *Matcher) matchFrames(ctx context.Context, r *record) error {
 				return err
 			}
 			id := int64(x.ID)
-			if d, seen := nearest[id]; x.Distance <= ref.Radius && (!seen || x.Distance < d) {
-				nearest[id] = x.Distance
+			if h, seen := nearest[id]; x.Distance <= ref.Radius && (!seen || x.Distance < h.distance) {
+				nearest[id] = hit{x.Distance, f}
 			}
 		}
 	}
-	ids := slices.Sorted(maps.Keys(nearest))
-	for _, id := range ids {
-		r.matches = append(r.matches, store.Match{EntryID: id, SignalType: store.SignalFramePDQ, Distance: nearest[id]})
+	for _, id := range slices.Sorted(maps.Keys(nearest)) {
+		h := nearest[id]
+		r.matches = append(r.matches, store.Match{EntryID: id, SignalType: store.SignalFramePDQ, Distance: h.distance,
+			Detail: detailJSON(map[string]any{"frame_index": h.frame.Index, "frame_time": h.frame.Timestamp})})
 		r.near = true
 	}
 	return nil

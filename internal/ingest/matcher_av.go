@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -213,7 +214,8 @@ func (m *avMatcher) match(ctx context.Context, r *record) error {
 			if c.Match {
 				// The distance of a vPDQ match: the share of the query's
 				// frames that did not match, in percent.
-				r.matches = append(r.matches, store.Match{EntryID: id, SignalType: store.SignalVPDQ, Distance: int(math.Round(100 - c.QueryPercent))})
+				r.matches = append(r.matches, store.Match{EntryID: id, SignalType: store.SignalVPDQ, Distance: int(math.Round(100 - c.QueryPercent)),
+					Detail: detailJSON(map[string]any{"query_match_percent": c.QueryPercent, "compared_match_percent": c.ComparedPercent, "segments": c.Segments})})
 				r.near = true
 			}
 		}
@@ -235,10 +237,20 @@ func (m *avMatcher) match(ctx context.Context, r *record) error {
 			if c.Match {
 				// The distance of an audio match: the bit error rate of the
 				// matched segments, in percent.
-				r.matches = append(r.matches, store.Match{EntryID: id, SignalType: store.SignalChromaprint, Distance: int(math.Round(100 * c.BER))})
+				r.matches = append(r.matches, store.Match{EntryID: id, SignalType: store.SignalChromaprint, Distance: int(math.Round(100 * c.BER)),
+					Detail: detailJSON(map[string]any{"bit_error_rate": c.BER, "matched_seconds": c.Seconds, "segments": c.Segments})})
 				r.near = true
 			}
 		}
 	}
 	return nil
+}
+
+// detailJSON is a match's detail (store.Match.Detail).
+func detailJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return ""
+	}
+	return string(b)
 }

@@ -158,8 +158,22 @@ func TestMatchLineSaysWhatMatched(t *testing.T) {
 		{store.SignalVPDQFrame, 6, "bad E1 [known-bad], a frame of the known video at PDQ distance 6"},
 		{store.SignalChromaprint, 7, "bad E1 [known-bad], same sound: bit error rate 7%"},
 		{store.SignalFramePDQ, 3, "bad E1 [known-bad], a frame of this video at PDQ distance 3 of the known image"},
+		{store.SignalFramePDQ + " detail", 3, "bad E1 [known-bad], a frame of this video (at 12.500 s) at PDQ distance 3 of the known image"},
+		{store.SignalVPDQ + " detail", 0, "bad E1 [known-bad], vPDQ: 100% of the frames match; 0.000–3.967 s here is 6.000–9.967 s of the known one"},
 	} {
-		got := matchLine(store.MatchedEntry{HashSet: "bad", Kind: "known-bad", SignalType: c.signal, Distance: c.distance, Entry: store.Entry{Key: "E1"}})
+		signal, detail := c.signal, ""
+		if s, ok := strings.CutSuffix(signal, " detail"); ok {
+			signal = s
+			detail = `{"frame_time":12.5}`
+			if s == store.SignalVPDQ {
+				detail = `{"segments":[{"query_start":0,"query_end":3.967,"compared_start":6,"compared_end":9.967,"offset":6}]}`
+			}
+		}
+		me := store.MatchedEntry{HashSet: "bad", Kind: "known-bad", SignalType: signal, Distance: c.distance, Entry: store.Entry{Key: "E1"}}
+		if detail != "" {
+			me.Detail = json.RawMessage(detail)
+		}
+		got := matchLine(me)
 		if got != c.want {
 			t.Errorf("%s: %q, want %q", c.signal, got, c.want)
 		}

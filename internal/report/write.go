@@ -75,17 +75,46 @@ func matchLine(m store.MatchedEntry) string {
 	case "pdq":
 		fmt.Fprintf(&b, ", PDQ distance %d", m.Distance)
 	case store.SignalVPDQ:
-		fmt.Fprintf(&b, ", vPDQ: %d%% of the frames match", 100-m.Distance)
+		fmt.Fprintf(&b, ", vPDQ: %d%% of the frames match%s", 100-m.Distance, where(m))
 	case store.SignalVPDQFrame:
 		fmt.Fprintf(&b, ", a frame of the known video at PDQ distance %d", m.Distance)
 	case store.SignalFramePDQ:
-		fmt.Fprintf(&b, ", a frame of this video at PDQ distance %d of the known image", m.Distance)
+		fmt.Fprintf(&b, ", a frame of this video%s at PDQ distance %d of the known image", where(m), m.Distance)
 	case store.SignalChromaprint:
-		fmt.Fprintf(&b, ", same sound: bit error rate %d%%", m.Distance)
+		fmt.Fprintf(&b, ", same sound: bit error rate %d%%%s", m.Distance, where(m))
 	default:
 		fmt.Fprintf(&b, ", same %s", strings.ToUpper(m.SignalType))
 	}
 	return b.String()
+}
+
+// where says where a video or audio match sits, from its detail: the
+// first aligned segment, or the matching frame's time.
+func where(m store.MatchedEntry) string {
+	var d struct {
+		Segments []struct {
+			QueryStart    float64 `json:"query_start"`
+			QueryEnd      float64 `json:"query_end"`
+			ComparedStart float64 `json:"compared_start"`
+			ComparedEnd   float64 `json:"compared_end"`
+		} `json:"segments"`
+		FrameTime *float64 `json:"frame_time"`
+	}
+	if len(m.Detail) == 0 || json.Unmarshal(m.Detail, &d) != nil {
+		return ""
+	}
+	if d.FrameTime != nil {
+		return fmt.Sprintf(" (at %.3f s)", *d.FrameTime)
+	}
+	if len(d.Segments) == 0 {
+		return ""
+	}
+	s := d.Segments[0]
+	out := fmt.Sprintf("; %.3f–%.3f s here is %.3f–%.3f s of the known one", s.QueryStart, s.QueryEnd, s.ComparedStart, s.ComparedEnd)
+	if n := len(d.Segments) - 1; n > 0 {
+		out += fmt.Sprintf(" (and %d more segments)", n)
+	}
+	return out
 }
 
 func sightingLine(s store.Sighting) string {

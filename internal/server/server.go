@@ -294,9 +294,11 @@ func (s *Server) indexStatus(w http.ResponseWriter, r *http.Request) error {
 type match struct {
 	BankContentID int64  `json:"bank_content_id"`
 	Distance      string `json:"distance"`
-	// Ariadne's: the entry's key in its set, and how it matched.
-	EntryKey   string `json:"entry_key,omitempty"`
-	SignalType string `json:"signal_type"`
+	// Ariadne's: the entry's key in its set, how it matched and what the
+	// match rests on (a video's or a sound's aligned segments).
+	EntryKey   string          `json:"entry_key,omitempty"`
+	SignalType string          `json:"signal_type"`
+	Detail     json.RawMessage `json:"detail,omitempty"`
 }
 
 // lookup matches a query and groups the matches by signal type, then set.
@@ -320,7 +322,11 @@ func (s *Server) lookup(ctx context.Context, q ingest.Query) (map[string]map[str
 		if out[t] == nil {
 			out[t] = map[string][]match{}
 		}
-		out[t][ref.Set] = append(out[t][ref.Set], match{BankContentID: m.EntryID, Distance: strconv.Itoa(m.Distance), EntryKey: ref.Entry.Key, SignalType: m.SignalType})
+		mt := match{BankContentID: m.EntryID, Distance: strconv.Itoa(m.Distance), EntryKey: ref.Entry.Key, SignalType: m.SignalType}
+		if m.Detail != "" {
+			mt.Detail = json.RawMessage(m.Detail)
+		}
+		out[t][ref.Set] = append(out[t][ref.Set], mt)
 	}
 	return out, nil
 }

@@ -253,7 +253,7 @@ func TestVideoLookup(t *testing.T) {
 	defer ts.Close()
 	code, body := client{t: t, base: ts.URL}.post("/m/lookup", "video", "copy.mp4", copy)
 	got := decode[map[string]map[string][]match](t, body)
-	if code != 200 || len(got["vpdq"]["VIDEOS"]) != 1 || got["vpdq"]["VIDEOS"][0].EntryKey != "chair" {
+	if code != 200 || len(got["vpdq"]["VIDEOS"]) != 1 || got["vpdq"]["VIDEOS"][0].EntryKey != "chair" || !strings.Contains(string(got["vpdq"]["VIDEOS"][0].Detail), `"segments"`) {
 		t.Errorf("video lookup: %d %s", code, body)
 	}
 }

@@ -115,7 +115,7 @@ func (s *Store) WriteIngested(ctx context.Context, exhibitID int64, batch []Inge
 					}
 				}
 				for _, mt := range f.Matches {
-					if _, err := match.ExecContext(ctx, id, nil, mt.EntryID, mt.SignalType, mt.Distance, t, nullable(mt.IndexVersion)); err != nil {
+					if _, err := match.ExecContext(ctx, id, nil, mt.EntryID, mt.SignalType, mt.Distance, t, nullable(mt.IndexVersion), nullable(mt.Detail)); err != nil {
 						return fmt.Errorf("save match of %s: %w", f.File.Path, err)
 					}
 				}

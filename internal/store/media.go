@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 )
 
@@ -45,6 +46,9 @@ type Match struct {
 	SignalType   string `json:"signal_type"`
 	Distance     int    `json:"distance"`
 	IndexVersion string `json:"index_version,omitempty"`
+	// Detail is what the match rests on, as JSON (segments of a video or
+	// audio match), or "".
+	Detail string `json:"detail,omitempty"`
 }
 
 // SaveMedia stores media by SHA-256 (existing media keep their row) and
@@ -96,8 +100,8 @@ func (f File) args(media any) []any {
 
 // insertMatchSQL records a match once (media, entry, signal type): one
 // already recorded is kept as it is.
-const insertMatchSQL = `INSERT INTO matches (media_id, file_id, entry_id, signal_type, distance, matched_at, index_version)
-	VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (media_id, entry_id, signal_type) DO NOTHING`
+const insertMatchSQL = `INSERT INTO matches (media_id, file_id, entry_id, signal_type, distance, matched_at, index_version, detail)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (media_id, entry_id, signal_type) DO NOTHING`
 
 // AddMatch records a match (once: a match already recorded is kept).
 func (s *Store) AddMatch(ctx context.Context, m Match) error {
@@ -105,7 +109,7 @@ func (s *Store) AddMatch(ctx context.Context, m Match) error {
 	if m.FileID != 0 {
 		file = m.FileID
 	}
-	_, err := s.db.ExecContext(ctx, s.rebind(insertMatchSQL), m.MediaID, file, m.EntryID, m.SignalType, m.Distance, now(), nullable(m.IndexVersion))
+	_, err := s.db.ExecContext(ctx, s.rebind(insertMatchSQL), m.MediaID, file, m.EntryID, m.SignalType, m.Distance, now(), nullable(m.IndexVersion), nullable(m.Detail))
 	if err != nil {
 		return fmt.Errorf("add match: %w", err)
 	}
@@ -122,13 +126,22 @@ func (s *Store) EntryID(ctx context.Context, hashSet, key string) (int64, error)
 	return id, err
 }
 
+// rawJSON is a stored detail as JSON (nil when there is none).
+func rawJSON(s string) json.RawMessage {
+	if s == "" {
+		return nil
+	}
+	return json.RawMessage(s)
+}
+
 // MatchedEntry is a hash-set entry that matched some media.
 type MatchedEntry struct {
-	HashSet    string `json:"hashset"`
-	Kind       string `json:"kind"`
-	SignalType string `json:"signal_type"`
-	Distance   int    `json:"distance"`
-	Entry      Entry  `json:"entry"`
+	HashSet    string          `json:"hashset"`
+	Kind       string          `json:"kind"`
+	SignalType string          `json:"signal_type"`
+	Distance   int             `json:"distance"`
+	Detail     json.RawMessage `json:"detail,omitempty"` // see Match.Detail
+	Entry      Entry           `json:"entry"`
 }
 
 // CaseMedia is one media of a case with where it was seen and what it
@@ -180,7 +193,7 @@ func (s *Store) CaseMedia(ctx context.Context, caseNumber string, fn func(CaseMe
 			cm.Paths = append(cm.Paths, p)
 		}
 		paths.Close()
-		ms, err := s.db.QueryContext(ctx, s.rebind(`SELECT h.name, h.kind, mt.signal_type, mt.distance, `+entryColumnsOf("e")+`
+		ms, err := s.db.QueryContext(ctx, s.rebind(`SELECT h.name, h.kind, mt.signal_type, mt.distance, COALESCE(mt.detail, ''), `+entryColumnsOf("e")+`
 			FROM matches mt JOIN hashset_entry e ON e.id = mt.entry_id JOIN hashset h ON h.id = e.hashset_id
 			WHERE mt.media_id = ? ORDER BY mt.distance, h.name, e.entry_key`), cm.ID)
 		if err != nil {
@@ -188,12 +201,13 @@ func (s *Store) CaseMedia(ctx context.Context, caseNumber string, fn func(CaseMe
 		}
 		for ms.Next() {
 			var me MatchedEntry
-			e, err := scanEntry(ms, &me.HashSet, &me.Kind, &me.SignalType, &me.Distance)
+			var detail string
+			e, err := scanEntry(ms, &me.HashSet, &me.Kind, &me.SignalType, &me.Distance, &detail)
 			if err != nil {
 				ms.Close()
 				return err
 			}
-			me.Entry = e
+			me.Entry, me.Detail = e, rawJSON(detail)
 			cm.Matches = append(cm.Matches, me)
 		}
 		ms.Close()

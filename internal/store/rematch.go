@@ -66,7 +66,7 @@ func (s *Store) ApplyMatches(ctx context.Context, batch []MediaMatches) (added, 
 		t := now()
 		for _, mm := range batch {
 			for _, m := range mm.Matches {
-				res, err := match.ExecContext(ctx, mm.MediaID, nil, m.EntryID, m.SignalType, m.Distance, t, nullable(m.IndexVersion))
+				res, err := match.ExecContext(ctx, mm.MediaID, nil, m.EntryID, m.SignalType, m.Distance, t, nullable(m.IndexVersion), nullable(m.Detail))
 				if err != nil {
 					return fmt.Errorf("save match of media %d: %w", mm.MediaID, err)
 				}

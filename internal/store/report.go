@@ -80,7 +80,7 @@ func inChunks(ids []int64, fn func(placeholders string, args []any) error) error
 func (s *Store) MatchesOf(ctx context.Context, mediaIDs []int64) (map[int64][]MatchedEntry, error) {
 	out := map[int64][]MatchedEntry{}
 	err := inChunks(mediaIDs, func(ph string, args []any) error {
-		rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT mt.media_id, h.name, h.kind, mt.signal_type, mt.distance, `+entryColumnsOf("e")+`
+		rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT mt.media_id, h.name, h.kind, mt.signal_type, mt.distance, COALESCE(mt.detail, ''), `+entryColumnsOf("e")+`
 			FROM matches mt JOIN hashset_entry e ON e.id = mt.entry_id JOIN hashset h ON h.id = e.hashset_id
 			WHERE mt.media_id IN (`+ph+`) ORDER BY mt.media_id, mt.distance, h.name, e.entry_key, mt.signal_type`), args...)
 		if err != nil {
@@ -90,11 +90,12 @@ func (s *Store) MatchesOf(ctx context.Context, mediaIDs []int64) (map[int64][]Ma
 		for rows.Next() {
 			var id int64
 			var me MatchedEntry
-			e, err := scanEntry(rows, &id, &me.HashSet, &me.Kind, &me.SignalType, &me.Distance)
+			var detail string
+			e, err := scanEntry(rows, &id, &me.HashSet, &me.Kind, &me.SignalType, &me.Distance, &detail)
 			if err != nil {
 				return err
 			}
-			me.Entry = e
+			me.Entry, me.Detail = e, rawJSON(detail)
 			out[id] = append(out[id], me)
 		}
 		return rows.Err()

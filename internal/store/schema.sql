@@ -217,3 +217,9 @@ CREATE INDEX hashset_entry_chromaprint ON hashset_entry (id) WHERE chromaprint I
 -- cut short), when the count is taken from the entries themselves.
 ALTER TABLE hashset ADD COLUMN entry_count BIGINT;
 UPDATE hashset SET entry_count = (SELECT COUNT(*) FROM hashset_entry e WHERE e.hashset_id = hashset.id AND NOT e.tombstone);
+
+-- migration 7: what a match rests on
+-- JSON: for a video or audio match, the aligned segments (times in the
+-- media and in the known one, offset); for a video frame matching a
+-- known image, the frame's time.
+ALTER TABLE matches ADD COLUMN detail TEXT;
