@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -105,6 +106,18 @@ func TestVideoAndAudioMatching(t *testing.T) {
 			t.Errorf("rematch of case W: %+v", sum)
 		}
 		checkVideoCase(t, st, "W")
+		// The still was grabbed at 5 s: its match names the frame.
+		var detail struct {
+			FrameTime *float64 `json:"frame_time"`
+		}
+		for _, m := range matchesAt(t, st, "W", "ev/still.png") {
+			if m.SignalType == store.SignalVPDQFrame {
+				json.Unmarshal(m.Detail, &detail)
+			}
+		}
+		if detail.FrameTime == nil || math.Abs(*detail.FrameTime-5) > 1 {
+			t.Errorf("the still's match: frame_time %v, want about 5 s", detail.FrameTime)
+		}
 		// The media are the same, so V's ingest finds their matches
 		// recorded; it must still classify its own files.
 		ingestAs("V")
@@ -144,6 +157,29 @@ func classesAndMatches(t *testing.T, st *store.Store, caseNumber string) (classe
 		}
 	}
 	return classes, signals
+}
+
+// matchesAt returns the matches of the media of one file of a case.
+func matchesAt(t *testing.T, st *store.Store, caseNumber, path string) []store.MatchedEntry {
+	t.Helper()
+	ctx := context.Background()
+	c, err := st.CaseByNumber(ctx, caseNumber)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id int64
+	st.ScopeFiles(ctx, c.ID, 0, func(sf store.ScopedFile) error {
+		if sf.File.Path == path && sf.Media != nil {
+			id = sf.Media.ID
+		}
+		return nil
+	})
+	// (Not inside ScopeFiles: a SQLite store has one connection.)
+	ms, err := st.MatchesOf(ctx, []int64{id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ms[id]
 }
 
 // checkVideoCase checks the classes and match types of
@@ -221,17 +257,7 @@ func TestSlideshowOfKnownImages(t *testing.T) {
 		var detail struct {
 			FrameTime *float64 `json:"frame_time"`
 		}
-		c, _ := st.CaseByNumber(ctx, "S")
-		var video int64
-		st.ScopeFiles(ctx, c.ID, 0, func(sf store.ScopedFile) error {
-			if sf.File.Path == "ev/known.mp4" {
-				video = sf.Media.ID
-			}
-			return nil
-		})
-		// (Not inside ScopeFiles: a SQLite store has one connection.)
-		ms, _ := st.MatchesOf(ctx, []int64{video})
-		if list := ms[video]; len(list) == 1 {
+		if list := matchesAt(t, st, "S", "ev/known.mp4"); len(list) == 1 {
 			json.Unmarshal(list[0].Detail, &detail)
 		}
 		if detail.FrameTime == nil || *detail.FrameTime < 0 || *detail.FrameTime > 3 {

@@ -151,7 +151,9 @@ func (m *Matcher) Match(ctx context.Context, batch []*record) error {
 		for _, h := range r.dihedral {
 			qs = append(qs, index.FromPDQ(h))
 		}
-		m.av.matchStill(r, qs)
+		if err := m.av.matchStill(ctx, r); err != nil {
+			return err
+		}
 		if m.maxRadius == 0 {
 			continue
 		}

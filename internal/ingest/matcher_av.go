@@ -8,10 +8,12 @@ import (
 	"log/slog"
 	"math"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/ariadne-vid/ariadne/internal/audio"
 	"github.com/ariadne-vid/ariadne/internal/index"
+	"github.com/ariadne-vid/ariadne/internal/pdq"
 	"github.com/ariadne-vid/ariadne/internal/store"
 	"github.com/ariadne-vid/ariadne/internal/video"
 )
@@ -176,15 +178,33 @@ func (m *avMatcher) framesOf(ctx context.Context, id int64) ([]video.Frame, erro
 // still grabbed from a known video, or the photo a video was made from.
 // Frames below the vPDQ quality threshold are not indexed, and an image
 // below it is not compared, as the reference drops such frames.
-func (m *avMatcher) matchStill(r *record, qs []index.Hash) {
+// The match's detail names the nearest frame, found among the entry's
+// frames (read from the store: hits are rare).
+func (m *avMatcher) matchStill(ctx context.Context, r *record) error {
 	if m.frames.Len() == 0 || *r.res.PDQQuality < video.DefaultMatch.MinQuality {
-		return
+		return nil
+	}
+	qs := make([]index.Hash, len(r.dihedral))
+	for i, h := range r.dihedral {
+		qs[i] = index.FromPDQ(h)
 	}
 	// SearchAny keeps each entry once, at its nearest frame.
 	for _, f := range m.searcher.SearchAny(nil, qs, video.DefaultMatch.Distance) {
-		r.matches = append(r.matches, store.Match{EntryID: int64(f.ID), SignalType: store.SignalVPDQFrame, Distance: f.Distance})
+		frames, err := m.framesOf(ctx, int64(f.ID))
+		if err != nil {
+			return err
+		}
+		mt := store.Match{EntryID: int64(f.ID), SignalType: store.SignalVPDQFrame, Distance: f.Distance}
+		for _, fr := range frames {
+			if fr.Quality >= video.DefaultMatch.MinQuality && slices.ContainsFunc(r.dihedral, func(h pdq.Hash) bool { return pdq.Distance(h, fr.Hash) == f.Distance }) {
+				mt.Detail = detailJSON(map[string]any{"frame_index": fr.Index, "frame_time": fr.Timestamp})
+				break
+			}
+		}
+		r.matches = append(r.matches, mt)
 		r.near = true
 	}
+	return nil
 }
 
 // match adds the vPDQ and audio matches of a record.

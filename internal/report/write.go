@@ -77,7 +77,7 @@ func matchLine(m store.MatchedEntry) string {
 	case store.SignalVPDQ:
 		fmt.Fprintf(&b, ", vPDQ: %d%% of the frames match%s", 100-m.Distance, where(m))
 	case store.SignalVPDQFrame:
-		fmt.Fprintf(&b, ", a frame of the known video at PDQ distance %d", m.Distance)
+		fmt.Fprintf(&b, ", a frame of the known video%s at PDQ distance %d", where(m), m.Distance)
 	case store.SignalFramePDQ:
 		fmt.Fprintf(&b, ", a frame of this video%s at PDQ distance %d of the known image", where(m), m.Distance)
 	case store.SignalChromaprint:
