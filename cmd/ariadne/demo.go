@@ -37,6 +37,10 @@ func init() {
 // demoCase is the case number the demo creates.
 const demoCase = "DEMO-1"
 
+// demoEarlierCase is another agency's case that holds some of demoCase's
+// new material.
+const demoEarlierCase = "DEMO-0"
+
 func runDemo(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("demo", "[--dir D] [--format text|json|csv|html]", stderr)
 	dir := fs.String("dir", "", "where to write the synthetic exhibit, the hash sets, the store and the reports (default: a new temporary folder)")
@@ -58,17 +62,8 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("make demo exhibit: %w", err)
 	}
-	if err := os.RemoveAll(exhibitDir); err != nil {
+	if err := writeDemoFiles(exhibitDir, files); err != nil {
 		return err
-	}
-	for _, f := range files {
-		p := filepath.Join(exhibitDir, f.name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(p, f.data, 0o644); err != nil {
-			return err
-		}
 	}
 	fmt.Fprintf(stderr, "1. Synthetic exhibit: %d benign files (procedural scenes, their altered copies, a zip with a zip inside, documents, a corrupt JPEG) in %s\n", len(files), exhibitDir)
 
@@ -103,16 +98,33 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintf(stderr, "2. Hash set %s (%s): %d entries from %s\n", set.hs.Name, set.hs.Kind, rep.Accepted, set.path)
 	}
+	opts := ingest.Options{Hasher: hasher.Options{Imaging: imaging.Options{Fast: true}}, IndexCache: dbPath + ".pdq", Version: programVersion()}
+	// An earlier case of another agency holds some of the same new
+	// material: the report names it (deconfliction).
+	earlierDir := filepath.Join(*dir, "earlier-laptop")
+	if err := writeDemoFiles(earlierDir, demoEarlierExhibit()); err != nil {
+		return err
+	}
+	if _, err := st.CreateCase(ctx, store.Case{Number: demoEarlierCase, Title: "Earlier synthetic case", Agency: "Neighbouring agency (synthetic)"}); err != nil {
+		return err
+	}
+	earlier, err := st.AddExhibit(ctx, store.Exhibit{CaseNumber: demoEarlierCase, Label: "laptop", SourcePath: earlierDir})
+	if err != nil {
+		return err
+	}
+	if _, err := ingest.Run(ctx, st, earlier, []string{earlierDir}, opts, nil); err != nil {
+		return err
+	}
 	ex, err := st.AddExhibit(ctx, store.Exhibit{CaseNumber: demoCase, Label: "phone", Description: "synthetic phone export", SourcePath: exhibitDir})
 	if err != nil {
 		return err
 	}
-	opts := ingest.Options{Hasher: hasher.Options{Imaging: imaging.Options{Fast: true}}, IndexCache: dbPath + ".pdq", Version: programVersion()}
 	sum, err := ingest.Run(ctx, st, ex, []string{exhibitDir}, opts, nil)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "3. Ingested exhibit %q: %d files, %d records (archive members included) in %.2f s\n", ex.Label, sum.Files, sum.Records, sum.Seconds)
+	fmt.Fprintf(stderr, "3. Ingested exhibit %q: %d files, %d records (archive members included) in %.2f s (after case %s, of another agency, %s)\n",
+		ex.Label, sum.Files, sum.Records, sum.Seconds, demoEarlierCase, earlierDir)
 
 	r, err := report.Build(ctx, st, demoCase, "", programVersion())
 	if err != nil {
@@ -126,6 +138,34 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stderr, "     ariadne report --db %s --case %s --format html --output report.html\n", dbPath, demoCase)
 	fmt.Fprintf(stderr, "     ariadne ingest --db %s --case %s --exhibit phone %s   (again: unchanged files are skipped)\n\n", dbPath, demoCase, exhibitDir)
 	return r.Write(stdout, *format)
+}
+
+// writeDemoFiles replaces dir with the files.
+func writeDemoFiles(dir string, files []demoFile) error {
+	if err := os.RemoveAll(dir); err != nil {
+		return err
+	}
+	for _, f := range files {
+		p := filepath.Join(dir, f.name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(p, f.data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// demoEarlierExhibit is another agency's earlier exhibit: the demo's new
+// forest scene as the same file, a smaller copy of its harbour scene, and
+// a scene of its own.
+func demoEarlierExhibit() []demoFile {
+	return []demoFile{
+		{"Photos/forest.jpg", mustEncode(jpegQ(synth.Scene(22, 1000, 1000), 88))},
+		{"Photos/harbour_thumb.jpg", mustEncode(jpegQ(synth.Resize(synth.Scene(21, 1200, 900), 300, 225), 80))},
+		{"Photos/own.jpg", mustEncode(jpegQ(synth.Scene(31, 800, 600), 85))},
+	}
 }
 
 func writeFileWith(path string, fn func(io.Writer) error) error {
@@ -207,9 +247,6 @@ func demoExhibit() ([]demoFile, error) {
 		out = append(out, demoFile{name, b.Bytes()})
 		return b.Bytes()
 	}
-	jpegQ := func(m image.Image, q int) func(io.Writer) error {
-		return func(w io.Writer) error { return jpeg.Encode(w, m, &jpeg.Options{Quality: q}) }
-	}
 	pngOf := func(m image.Image) func(io.Writer) error {
 		return func(w io.Writer) error { return png.Encode(w, m) }
 	}
@@ -261,6 +298,11 @@ func demoExhibit() ([]demoFile, error) {
 	}
 	out = append(out, demoFile{"Downloads/chat-export.zip", outer})
 	return out, firstErr
+}
+
+// jpegQ encodes m as a JPEG of quality q.
+func jpegQ(m image.Image, q int) func(io.Writer) error {
+	return func(w io.Writer) error { return jpeg.Encode(w, m, &jpeg.Options{Quality: q}) }
 }
 
 func mustEncode(enc func(io.Writer) error) []byte {

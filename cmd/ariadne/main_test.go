@@ -143,6 +143,12 @@ func TestDemo(t *testing.T) {
 	if len(r.Errors) != 1 || r.Errors[0].Path != "phone/DCIM/IMG_0004.jpg" {
 		t.Errorf("errors: %+v", r.Errors)
 	}
+	// The earlier case of another agency holds the forest (the same file)
+	// and a thumbnail of the harbour (near).
+	if len(r.OtherCases) != 1 || r.OtherCases[0].Number != "DEMO-0" || r.OtherCases[0].Agency != "Neighbouring agency (synthetic)" ||
+		r.OtherCases[0].Same != 1 || r.OtherCases[0].Near < 1 {
+		t.Errorf("other cases: %+v", r.OtherCases)
+	}
 	if _, err := os.Stat(filepath.Join(dir, "report.html")); err != nil {
 		t.Error(err)
 	}
