@@ -8,7 +8,6 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/ariadne-vid/ariadne/internal/hasher"
@@ -41,15 +40,6 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 		return benchVideo(args[1:], stdout, stderr)
 	}
 	return usageErr("unknown benchmark %q (hash, index, index-data, import, ingest, exhibit, video)", args[0])
-}
-
-// cpuTime is the user+system CPU time of this process so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // measure runs fn and returns its wall and CPU time.

@@ -5,23 +5,12 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
-	"syscall"
 	"time"
 
 	"github.com/ariadne-vid/ariadne/internal/audio"
 	"github.com/ariadne-vid/ariadne/internal/ffmpeg"
 	"github.com/ariadne-vid/ariadne/internal/video"
 )
-
-// childrenCPU is the user+system CPU time of this process's waited-for
-// children (ffmpeg) so far.
-func childrenCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_CHILDREN, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 // measureAll is measure counting the CPU of ffmpeg as well.
 func measureAll(fn func() error) (wall, cpu time.Duration, err error) {
