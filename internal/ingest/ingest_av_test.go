@@ -11,7 +11,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/ariadne-vid/ariadne/internal/ffmpeg"
+	"github.com/ariadne-vid/ariadne/internal/ffmpeg/ffmpegtest"
 	"github.com/ariadne-vid/ariadne/internal/hasher"
 	"github.com/ariadne-vid/ariadne/internal/hashsets"
 	"github.com/ariadne-vid/ariadne/internal/store"
@@ -29,12 +29,7 @@ import (
 // The same evidence ingested before the set's import and rematched after
 // it ends the same.
 func TestVideoAndAudioMatching(t *testing.T) {
-	if !ffmpeg.Available() {
-		if os.Getenv("CI") != "" {
-			t.Fatal("CI is set but ffmpeg is not installed")
-		}
-		t.Skip("ffmpeg not installed")
-	}
+	ffmpegtest.Require(t)
 	dir := testvectors.Dir(t, "video")
 	vid := func(n string) string { return filepath.Join(dir, "videos", n+".mp4") }
 	ref, err := os.ReadFile(filepath.Join(dir, "vpdq", "chair-orig-22-sd-bar.txt"))
@@ -214,12 +209,7 @@ func checkVideoCase(t *testing.T, st *store.Store, caseNumber string) {
 // is near the image's entry through its frames' PDQ; a video made of
 // another image is new.
 func TestSlideshowOfKnownImages(t *testing.T) {
-	if !ffmpeg.Available() {
-		if os.Getenv("CI") != "" {
-			t.Fatal("CI is set but ffmpeg is not installed")
-		}
-		t.Skip("ffmpeg not installed")
-	}
+	ffmpegtest.Require(t)
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
 		ctx := context.Background()
 		st := e.Store

@@ -16,7 +16,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ariadne-vid/ariadne/internal/ffmpeg"
+	"github.com/ariadne-vid/ariadne/internal/ffmpeg/ffmpegtest"
 	"github.com/ariadne-vid/ariadne/internal/hasher"
 	"github.com/ariadne-vid/ariadne/internal/store"
 	"github.com/ariadne-vid/ariadne/internal/store/storetest"
@@ -221,12 +221,7 @@ func TestHMACompatibleAPI(t *testing.T) {
 // TestVideoLookup: a re-encoded copy of a known video, posted as content,
 // matches the bank holding the video's vPDQ hash (the reference's file).
 func TestVideoLookup(t *testing.T) {
-	if !ffmpeg.Available() {
-		if os.Getenv("CI") != "" {
-			t.Fatal("CI is set but ffmpeg is not installed")
-		}
-		t.Skip("ffmpeg not installed")
-	}
+	ffmpegtest.Require(t)
 	dir := testvectors.Dir(t, "video")
 	ref, err := os.ReadFile(filepath.Join(dir, "vpdq", "chair-orig-22-sd-bar.txt"))
 	if err != nil {

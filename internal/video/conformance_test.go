@@ -7,20 +7,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ariadne-vid/ariadne/internal/ffmpeg"
+	"github.com/ariadne-vid/ariadne/internal/ffmpeg/ffmpegtest"
 	"github.com/ariadne-vid/ariadne/internal/pdq"
 	"github.com/ariadne-vid/ariadne/internal/testvectors"
 )
-
-func needFFmpeg(t testing.TB) {
-	t.Helper()
-	if !ffmpeg.Available() {
-		if os.Getenv("CI") != "" {
-			t.Fatal("CI is set but ffmpeg is not installed: scripts/test should have installed it")
-		}
-		t.Skip("ffmpeg not installed: video tests skipped (scripts/test installs it)")
-	}
-}
 
 func readRef(t *testing.T, path string) []Frame {
 	f, err := os.Open(path)
@@ -39,7 +29,7 @@ func readRef(t *testing.T, path string) []Frame {
 // through the frame pipeline that made each reference file and expects
 // the reference's lines exactly: index, quality, hash and timestamp.
 func TestConformanceEveryFrame(t *testing.T) {
-	needFFmpeg(t)
+	ffmpegtest.Require(t)
 	dir := testvectors.Dir(t, "video")
 	videos, _ := filepath.Glob(filepath.Join(dir, "videos", "*.mp4"))
 	if len(videos) == 0 {

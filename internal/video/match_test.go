@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ariadne-vid/ariadne/internal/ffmpeg/ffmpegtest"
 	"github.com/ariadne-vid/ariadne/internal/testvectors"
 )
 
@@ -62,7 +63,7 @@ func TestSampleFamiliesMatch(t *testing.T) {
 // TestTrimmedClipSegment cuts 4 seconds out of a sample video,
 // re-encoded smaller, and expects one segment placing it where it was.
 func TestTrimmedClipSegment(t *testing.T) {
-	needFFmpeg(t)
+	ffmpegtest.Require(t)
 	src := filepath.Join(testvectors.Dir(t, "video/videos"), "chair-orig-22-sd-bar.mp4")
 	clip := filepath.Join(t.TempDir(), "clip.mp4")
 	out, err := exec.Command("ffmpeg", "-v", "error", "-ss", "6", "-i", src, "-t", "4", "-vf", "scale=320:-2", "-an", "-c:v", "libx264", "-crf", "30", clip).CombinedOutput()
