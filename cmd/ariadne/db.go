@@ -8,6 +8,8 @@ import (
 	"os"
 
 	"github.com/ariadne-vid/ariadne/internal/store"
+	"os/signal"
+	"syscall"
 )
 
 // defaultDB is the store a command opens without --db: $ARIADNE_DB, or
@@ -61,4 +63,10 @@ func outputTo(stdout io.Writer, path string) (w io.Writer, done func() error, er
 		return nil, nil, err
 	}
 	return f, f.Close, nil
+}
+
+// interruptible is a context that Ctrl-C or SIGTERM cancels: a long
+// command then stops cleanly, keeping what it committed.
+func interruptible() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 }

@@ -2,13 +2,10 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
-	"os/signal"
 	"time"
 
 	"github.com/ariadne-vid/ariadne/internal/hasher"
@@ -51,7 +48,7 @@ func runHash(args []string, stdout, stderr io.Writer) error {
 	if imaging.JPEGDecoder != "libjpeg-turbo" {
 		slog.Info("built without libjpeg-turbo (go build -tags libjpeg): JPEGs are decoded by Go at full size, no fast path")
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := interruptible()
 	defer stop()
 
 	out := bufio.NewWriter(stdout)

@@ -1,12 +1,8 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/ariadne-vid/ariadne/internal/ingest"
 )
@@ -28,7 +24,7 @@ func runRematch(args []string, stdout, stderr io.Writer) error {
 	if *caseNumber == "" || len(rest) > 0 {
 		return usageErr("want --case C and no arguments besides flags")
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := interruptible()
 	defer stop()
 	st, err := openStore(ctx, *db)
 	if err != nil {

@@ -9,9 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/ariadne-vid/ariadne/internal/server"
@@ -43,7 +41,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		}
 		key = strings.TrimSpace(string(b))
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := interruptible()
 	defer stop()
 	st, err := openStore(ctx, *db)
 	if err != nil {
