@@ -221,7 +221,7 @@ func (r *Report) writeText(w io.Writer) error {
 func (r *Report) writeCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"exhibit", "path", "class", "cluster", "sha256", "md5", "sha1", "mime", "size", "width", "height", "pdq", "pdq_quality",
-		"hashset", "entry", "category", "series", "signal", "distance", "seen_elsewhere", "error", "warning"})
+		"hashset", "entry", "category", "series", "signal", "distance", "where", "seen_elsewhere", "error", "warning"})
 	itoa := func(n int64) string {
 		if n == 0 {
 			return ""
@@ -240,14 +240,17 @@ func (r *Report) writeCSV(w io.Writer) error {
 				itoa(int64(m.Height)), m.PDQ, itoa(int64(m.Quality))}
 			tail := []string{strings.Join(elsewhere, "; "), f.Error, f.Warning}
 			if len(m.Matches) == 0 {
-				cw.Write(append(append(base, "", "", "", "", "", ""), tail...))
+				cw.Write(append(append(base, "", "", "", "", "", "", ""), tail...))
 			}
 			for _, mt := range m.Matches {
 				cat := ""
 				if mt.Entry.Category != nil {
 					cat = *mt.Entry.Category
 				}
-				cw.Write(append(append(base, mt.HashSet, mt.Entry.Key, cat, mt.Entry.Series, mt.SignalType, fmt.Sprint(mt.Distance)), tail...))
+				// where: the aligned segment or frame time of a video or
+				// audio match, as the text report words it.
+				at := strings.TrimPrefix(strings.TrimPrefix(where(mt), "; "), " ")
+				cw.Write(append(append(base, mt.HashSet, mt.Entry.Key, cat, mt.Entry.Series, mt.SignalType, fmt.Sprint(mt.Distance), at), tail...))
 			}
 		}
 	}
@@ -264,7 +267,9 @@ func (r *Report) writeCSV(w io.Writer) error {
 	}
 	for _, f := range r.Errors {
 		if !written[f.Exhibit+"\x00"+f.Path] {
-			cw.Write([]string{f.Exhibit, f.Path, f.Class, "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", f.Error, f.Warning})
+			row := make([]string, 23)
+			row[0], row[1], row[2], row[21], row[22] = f.Exhibit, f.Path, f.Class, f.Error, f.Warning
+			cw.Write(row)
 		}
 	}
 	cw.Flush()
