@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"mime/multipart"
 	"net/http"
 	"os"
@@ -86,6 +87,7 @@ func New(ctx context.Context, st *store.Store, opts Options) (*Server, error) {
 	s.handle("GET /c/signal_type", s.signalTypes)
 	s.handle("GET /m/index/status", s.indexStatus)
 	s.handle("GET /m/lookup", s.lookupHash)
+	s.handle("GET /m/raw_lookup", s.rawLookup)
 	s.handle("POST /m/lookup", s.lookupContent)
 	s.handle("POST /h/hash", s.hashContent)
 	return s, nil
@@ -345,37 +347,72 @@ func hmaSignalType(t string) string {
 // lookupHash is GET /m/lookup?signal_type=T&signal=V: the banks and their
 // contents matching one hash.
 func (s *Server) lookupHash(w http.ResponseWriter, r *http.Request) error {
+	banks, err := s.lookupByHash(r)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, banks)
+}
+
+// rawLookup is GET /m/raw_lookup?signal_type=T&signal=V: the matching
+// contents' IDs, {"matches": [1, 2]}, or with include_distance=true the
+// contents with their distance, as HMA answers it.
+func (s *Server) rawLookup(w http.ResponseWriter, r *http.Request) error {
+	banks, err := s.lookupByHash(r)
+	if err != nil {
+		return err
+	}
+	var all []match
+	for _, name := range slices.Sorted(maps.Keys(banks)) {
+		all = append(all, banks[name]...)
+	}
+	if r.URL.Query().Get("include_distance") == "true" {
+		out := []map[string]any{}
+		for _, m := range all {
+			out = append(out, map[string]any{"bank_content_id": m.BankContentID, "distance": m.Distance})
+		}
+		return writeJSON(w, map[string]any{"matches": out})
+	}
+	ids := []int64{}
+	for _, m := range all {
+		ids = append(ids, m.BankContentID)
+	}
+	return writeJSON(w, map[string]any{"matches": ids})
+}
+
+// lookupByHash matches the hash a request names: bank → contents.
+func (s *Server) lookupByHash(r *http.Request) (map[string][]match, error) {
 	t, v := r.URL.Query().Get("signal_type"), strings.TrimSpace(r.URL.Query().Get("signal"))
 	var q ingest.Query
 	switch t {
 	case "pdq":
 		h, err := pdq.ParseHex(v)
 		if err != nil {
-			return badRequest("signal: %v", err)
+			return nil, badRequest("signal: %v", err)
 		}
 		// A hash sent alone is taken at face value: its quality is not known.
 		q.PDQ, q.PDQQuality = &h, 100
 	case "video_md5", "md5":
 		if !isHex(v, 32) {
-			return badRequest("signal: an MD5 is 32 hex digits")
+			return nil, badRequest("signal: an MD5 is 32 hex digits")
 		}
 		q.MD5 = strings.ToLower(v)
 	case "sha1":
 		if !isHex(v, 40) {
-			return badRequest("signal: a SHA-1 is 40 hex digits")
+			return nil, badRequest("signal: a SHA-1 is 40 hex digits")
 		}
 		q.SHA1 = strings.ToLower(v)
 	case "sha256":
 		if !isHex(v, 64) {
-			return badRequest("signal: a SHA-256 is 64 hex digits")
+			return nil, badRequest("signal: a SHA-256 is 64 hex digits")
 		}
 		q.SHA256 = strings.ToLower(v)
 	default:
-		return badRequest("signal_type %q: want one of %s", t, strings.Join(hashSignalTypes, ", "))
+		return nil, badRequest("signal_type %q: want one of %s", t, strings.Join(hashSignalTypes, ", "))
 	}
 	found, err := s.lookup(r.Context(), q)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	// HMA answers a lookup by hash with the banks alone.
 	banks := map[string][]match{}
@@ -384,7 +421,7 @@ func (s *Server) lookupHash(w http.ResponseWriter, r *http.Request) error {
 			banks[set] = append(banks[set], ms...)
 		}
 	}
-	return writeJSON(w, banks)
+	return banks, nil
 }
 
 func isHex(s string, n int) bool {

@@ -121,6 +121,14 @@ func TestHMACompatibleAPI(t *testing.T) {
 		if got := decode[matches](t, body); code != 200 || len(got["TEST_BANK"]) != 1 || got["TEST_BANK"][0].Distance != "0" || got["TEST_BANK"][0].EntryKey != "k1" {
 			t.Errorf("PDQ lookup: %d %s", code, body)
 		}
+		_, body = c.get("/m/raw_lookup?signal_type=pdq&signal=" + res.PDQ.String())
+		if raw := decode[map[string][]int64](t, body)["matches"]; len(raw) != 1 || raw[0] == 0 {
+			t.Errorf("raw lookup: %s", body)
+		}
+		_, body = c.get("/m/raw_lookup?include_distance=true&signal_type=pdq&signal=" + res.PDQ.String())
+		if raw := decode[map[string][]match](t, body)["matches"]; len(raw) != 1 || raw[0].Distance != "0" {
+			t.Errorf("raw lookup with distances: %s", body)
+		}
 		_, body = c.get("/m/lookup?signal_type=video_md5&signal=" + strings.ToUpper(res.MD5))
 		if got := decode[matches](t, body); len(got["TEST_BANK"]) != 1 || got["TEST_BANK"][0].SignalType != "md5" {
 			t.Errorf("MD5 lookup: %s", body)
