@@ -54,7 +54,10 @@ func TestVPDQFrameIndexCached(t *testing.T) {
 		sound[i] = rng.Uint32()
 	}
 	bad, _ := st.SaveHashSet(ctx, store.HashSet{Name: "bad", Kind: store.KnownBad})
-	storetest.WriteEntries(t, st, bad.ID, store.Entry{Key: "a", VPDQ: vpdqText(a)}, store.Entry{Key: "s", Chromaprint: audio.Encode(sound)})
+	// A photo's PDQ too, so the PDQ index is cached (and its stale caches
+	// cleaned) beside the video and audio ones.
+	storetest.WriteEntries(t, st, bad.ID, store.Entry{Key: "a", VPDQ: vpdqText(a)}, store.Entry{Key: "s", Chromaprint: audio.Encode(sound)},
+		store.Entry{Key: "p", PDQ: randomVideo(3, 1)[0].Hash.String()})
 
 	matchesOf := func(m *Matcher, frames []video.Frame) []string {
 		t.Helper()
@@ -130,8 +133,9 @@ func TestVPDQFrameIndexCached(t *testing.T) {
 	if now := caches(); len(now) != 1 || now[0] == first[0] {
 		t.Errorf("caches after the sets changed: %v (before: %v)", now, first)
 	}
-	// The PDQ index's cache cleaning leaves the frame index alone.
-	if pdqCaches, _ := filepath.Glob(prefix + ".*.idx"); len(pdqCaches) > 1 {
-		t.Errorf("PDQ caches %v", pdqCaches)
+	// Each kind of cache was replaced once, and cleaning one kind's stale
+	// caches left the others alone.
+	if pdqCaches, _ := filepath.Glob(prefix + ".*.idx"); len(pdqCaches) != 1 || len(audioCaches()) != 1 {
+		t.Errorf("PDQ caches %v, audio caches %v, frame caches %v", pdqCaches, audioCaches(), caches())
 	}
 }
