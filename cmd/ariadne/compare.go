@@ -90,7 +90,7 @@ func compareResults(a, b hasher.Result) comparison {
 		c.VPDQ, c.VPDQReverse = &ab, &ba
 	}
 	if len(a.AudioItems) > 0 && len(b.AudioItems) > 0 {
-		au := audio.Compare(a.AudioItems, b.AudioItems, audio.DefaultMatch)
+		au := audio.CompareAtSpeeds(a.AudioItems, a.AudioAtSpeeds, b.AudioItems, audio.DefaultMatch)
 		c.Audio = &au
 	}
 	return c
@@ -132,7 +132,11 @@ func writeComparison(w io.Writer, a, b hasher.Result, c comparison) {
 	}
 	if c.Audio != nil {
 		if c.Audio.Match {
-			fmt.Fprintf(w, "audio:  the same sound for %.1f s, bit error rate %.3f\n", c.Audio.Seconds, c.Audio.BER)
+			speed := ""
+			if c.Audio.Speed != 0 {
+				speed = fmt.Sprintf(", A is B played at %g× speed", c.Audio.Speed)
+			}
+			fmt.Fprintf(w, "audio:  the same sound for %.1f s, bit error rate %.3f, evidence %.0f bits%s\n", c.Audio.Seconds, c.Audio.BER, c.Audio.Evidence, speed)
 		} else {
 			fmt.Fprintln(w, "audio:  no common sound found")
 		}

@@ -5,9 +5,12 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"math"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 
@@ -30,6 +33,11 @@ func needTools(t testing.TB) {
 
 func run(t testing.TB, name string, args ...string) {
 	t.Helper()
+	if name == "sox" {
+		// Repeatable: sox's noise and dither use a fixed seed, so the
+		// clips are the same on every run.
+		args = append([]string{"-R"}, args...)
+	}
 	if out, err := exec.Command(name, args...).CombinedOutput(); err != nil {
 		t.Fatalf("%s %v: %v\n%s", name, args, err, out)
 	}
@@ -66,6 +74,8 @@ func clips(t *testing.T) string {
 		run(t, "sox", "-n", "-r", "22050", p("hiss.wav"), "synth", "20", "whitenoise", "vol", "0.08")
 		run(t, "sox", "-m", p("scene1.wav"), p("hiss.wav"), p("scene1-noisy.wav"), "trim", "0", "20")
 		run(t, "ffmpeg", "-v", "error", "-ss", "4", "-i", p("scene1.wav"), "-t", "9", p("scene1-trimmed.wav"))
+		run(t, "sox", p("scene1.wav"), p("scene1-fast.wav"), "speed", "1.03", "rate", "22050")
+		run(t, "sox", p("scene1.wav"), p("scene1-slow.wav"), "speed", "0.97", "rate", "22050")
 	})
 	if clipsDir == "" {
 		t.Fatal("clips were not made")
@@ -131,25 +141,33 @@ func TestEqualsFpcalc(t *testing.T) {
 // trimmed copies match the original; a different recording does not.
 func TestAlteredCopiesMatch(t *testing.T) {
 	dir := clips(t)
-	fp := func(n string) []uint32 { return Fingerprint(decode(t, filepath.Join(dir, n))) }
-	orig := fp("scene1.wav")
-	other := fp("scene2.wav")
+	fp := func(n string) (items []uint32, atSpeeds [][]uint32) {
+		f := NewSpeedFingerprinter()
+		f.Write(decode(t, filepath.Join(dir, n)))
+		return f.Finish()
+	}
+	orig, _ := fp("scene1.wav")
 	for _, c := range []struct {
 		name      string
 		match     bool
 		offset    float64 // expected offset of the main segment (copy time + offset = original time)
 		minSecond float64
+		speed     float64
 	}{
-		{"scene1.mp3", true, 0, 10},
-		{"scene1.ogg", true, 0, 10},
-		{"scene1-quiet.wav", true, 0, 10},
-		{"scene1-noisy.wav", true, 0, 6},
-		{"scene1-trimmed.wav", true, 4, 5},
-		{"scene2.wav", false, 0, 0},
-		{"speech2.wav", false, 0, 0},
-		{"bg2.wav", false, 0, 0},
+		{"scene1.mp3", true, 0, 10, 0},
+		{"scene1.ogg", true, 0, 10, 0},
+		{"scene1-quiet.wav", true, 0, 10, 0},
+		{"scene1-noisy.wav", true, 0, 6, 0},
+		{"scene1-trimmed.wav", true, 4, 5, 0},
+		{"scene1-fast.wav", true, 0, 10, 1.03},
+		{"scene1-slow.wav", true, 0, 10, 0.97},
+		{"scene2.wav", false, 0, 0, 0},
+		{"speech2.wav", false, 0, 0, 0},
+		{"bg2.wav", false, 0, 0, 0},
+		{"hiss.wav", false, 0, 0, 0},
 	} {
-		got := Compare(fp(c.name), orig, DefaultMatch)
+		items, atSpeeds := fp(c.name)
+		got := CompareAtSpeeds(items, atSpeeds, orig, DefaultMatch)
 		t.Logf("%s: %+v", c.name, got)
 		if got.Match != c.match {
 			t.Errorf("%s: match %v, want %v (%+v)", c.name, got.Match, c.match, got)
@@ -161,6 +179,9 @@ func TestAlteredCopiesMatch(t *testing.T) {
 		if got.Seconds < c.minSecond {
 			t.Errorf("%s: %.1f s matched, want at least %.1f", c.name, got.Seconds, c.minSecond)
 		}
+		if got.Speed != c.speed {
+			t.Errorf("%s: matched at speed %g, want %g", c.name, got.Speed, c.speed)
+		}
 		main := got.Segments[0]
 		for _, s := range got.Segments {
 			if s.QueryEnd-s.QueryStart > main.QueryEnd-main.QueryStart {
@@ -171,8 +192,53 @@ func TestAlteredCopiesMatch(t *testing.T) {
 			t.Errorf("%s: main segment at offset %.3f s, want %.1f", c.name, main.Offset, c.offset)
 		}
 	}
-	if got := Compare(other, orig, DefaultMatch); got.Match {
-		t.Errorf("different scenes match: %+v", got)
+	// And the other way round: the original looked up among copies.
+	for _, n := range []string{"scene1.mp3", "scene1-trimmed.wav"} {
+		items, _ := fp(n)
+		if got := Compare(orig, items, DefaultMatch); !got.Match {
+			t.Errorf("scene1.wav against %s: no match (%+v)", n, got)
+		}
+	}
+}
+
+// TestSpeedFingerprinterStreams: samples written in pieces of any size
+// give the fingerprints of one write, and step 1 resamples to itself.
+func TestSpeedFingerprinterStreams(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	samples := make([]int16, 11025*8)
+	for i := range samples {
+		samples[i] = int16(8000*math.Sin(float64(i)*0.05*(1+float64(i)/40000)) + float64(r.IntN(2000)-1000))
+	}
+	whole := NewSpeedFingerprinter()
+	whole.Write(samples)
+	wantItems, wantAt := whole.Finish()
+	if len(wantItems) == 0 || len(wantAt) != len(Speeds) || len(wantAt[0]) == 0 {
+		t.Fatalf("no fingerprints: %d items, %d speeds", len(wantItems), len(wantAt))
+	}
+	pieces := NewSpeedFingerprinter()
+	for rest := samples; len(rest) > 0; {
+		n := min(len(rest), r.IntN(3000))
+		pieces.Write(rest[:n])
+		rest = rest[n:]
+	}
+	items, at := pieces.Finish()
+	if !slices.Equal(items, wantItems) {
+		t.Error("normal speed differs when written in pieces")
+	}
+	for i := range at {
+		if !slices.Equal(at[i], wantAt[i]) {
+			t.Errorf("speed %g differs when written in pieces", Speeds[i])
+		}
+	}
+	id := resampler{step: 1}
+	var out []int16
+	for rest := samples; len(rest) > 0; {
+		n := min(len(rest), 1+r.IntN(5000))
+		out = append(out, id.resample(rest[:n])...)
+		rest = rest[n:]
+	}
+	if !slices.Equal(out, samples[:len(samples)-1]) {
+		t.Errorf("step 1: %d samples out of %d, or different", len(out), len(samples))
 	}
 }
 

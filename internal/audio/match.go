@@ -8,24 +8,47 @@ import (
 )
 
 // MatchOptions are the thresholds of audio matching.
+//
+// Two recordings that merely sound alike (one synthetic voice, one
+// room's hum, noise) agree on many fingerprint bits at every alignment,
+// so agreement alone is no evidence. Matching therefore measures, for
+// every item, how much better it agrees with the compared item at the
+// alignment than with that item's neighbours a little earlier or later
+// (the local null): a copy agrees at its one alignment only; a steady or
+// alike sound agrees everywhere and earns nothing. The evidence of a
+// stretch is the sum, in bits, of that advantage less a margin per item,
+// so a short overlap needs a much lower error rate than a long one.
 type MatchOptions struct {
-	// MaxBER is the bit error rate below which aligned stretches count
-	// as the same sound (unrelated audio sits near 0.5).
-	MaxBER float64
-	// Window is the number of items (of 1365 samples, 0.124 s) over which
-	// the bit error rate is smoothed.
-	Window int
+	// Near and Far bound the local null: the compared items Near to Far
+	// items (0.124 s each) before and after the aligned one.
+	Near, Far int
+	// Margin, in bits, is taken from every item's advantage, so that
+	// chance agreement does not add up over long stretches.
+	Margin float64
 	// MinItems is the shortest segment reported, in items.
 	MinItems int
+	// MinEvidence is the evidence, in bits over all segments, from which
+	// two recordings match.
+	MinEvidence float64
 	// MinSeconds is the matched duration from which two recordings match
-	// (or the whole of the shorter one, if shorter).
+	// (or 80% of the shorter one, if shorter).
 	MinSeconds float64
+	// MaxBER bounds a segment's bit error rate (unrelated audio sits near
+	// 0.5, alike synthetic sounds near 0.3).
+	MaxBER float64
 }
 
-// DefaultMatch are thresholds measured on re-encoded (MP3, Ogg),
-// volume-changed, noise-added and trimmed copies of speech and synthetic
-// background sounds against unrelated clips (internal/audio tests).
-var DefaultMatch = MatchOptions{MaxBER: 0.30, Window: 8, MinItems: 16, MinSeconds: 4}
+// DefaultMatch are thresholds measured on a seeded benchmark of
+// synthetic speech over synthetic backgrounds, its re-encoded,
+// volume-changed, noise-added, cut and speed-changed copies, and
+// thousands of pairs of different recordings that share a voice, words
+// or a background (internal/audio/audioeval; docs/benchmarks.md).
+//
+// On that benchmark (seeds 1 and 2) no pair of different recordings
+// earned more than 32 bits; 50 leaves that margin, and keeps 95% of the
+// pairs of copies (every re-encoded, quieter, noisier and speed-changed
+// copy; the misses are cuts sharing a few seconds of speech).
+var DefaultMatch = MatchOptions{Near: 4, Far: 20, Margin: 2, MinItems: 8, MinEvidence: 50, MinSeconds: 2, MaxBER: 0.25}
 
 // Segment is a stretch where two fingerprints agree: query time plus
 // Offset is compared time, in seconds.
@@ -40,16 +63,20 @@ type Segment struct {
 
 // Comparison is how two fingerprints relate.
 type Comparison struct {
-	Match    bool      `json:"match"`
-	Seconds  float64   `json:"matched_seconds"`
-	BER      float64   `json:"bit_error_rate"` // over the matched segments (1 when none)
+	Match    bool    `json:"match"`
+	Seconds  float64 `json:"matched_seconds"`
+	BER      float64 `json:"bit_error_rate"` // over the matched segments (1 when none)
+	Evidence float64 `json:"evidence_bits"`  // the segments' advantage over the local null
+	// Speed is set when the query matched as a copy played at this speed
+	// (see Speeds); segments give the query's own times.
+	Speed    float64   `json:"speed,omitempty"`
 	Segments []Segment `json:"segments,omitempty"`
 }
 
 // Compare aligns two fingerprints: every offset is scored by the items
-// that agree closely, the best offsets are examined in turn, and where
-// the smoothed bit error rate stays under MaxBER a segment is reported.
-// Up to 4 segments at different offsets are found (an edit that moved
+// that agree closely, the best offsets are examined in turn, and at each
+// the stretch with the most evidence (see MatchOptions) is a segment.
+// Up to 4 segments at different offsets are kept (an edit that moved
 // parts of a recording around).
 func Compare(query, compared []uint32, opts MatchOptions) Comparison {
 	res := Comparison{BER: 1}
@@ -71,9 +98,9 @@ func Compare(query, compared []uint32, opts MatchOptions) Comparison {
 		}
 		score[o] = n
 	}
-	covered := make([]bool, len(query))
-	var errBits, items int
-	for range 4 {
+	// The best offsets, each with its strongest stretch.
+	var cands []segmentRun
+	for range 8 {
 		o := 0
 		for k := range score {
 			if score[k] > score[o] {
@@ -83,100 +110,110 @@ func Compare(query, compared []uint32, opts MatchOptions) Comparison {
 		if score[o] < 3 {
 			break
 		}
-		off := o - base
 		// Offsets next to a used one are the same alignment, a sample off.
 		for k := max(0, o-2); k <= min(len(score)-1, o+2); k++ {
 			score[k] = 0
 		}
-		found := segmentsAt(query, compared, off, covered, opts)
-		for _, s := range found {
-			res.Segments = append(res.Segments, s.Segment)
-			errBits += s.errBits
-			items += s.items
-			for i := s.from; i < s.to; i++ {
-				covered[i] = true
-			}
+		if s, ok := strongestAt(query, compared, o-base, opts); ok {
+			cands = append(cands, s)
 		}
+	}
+	// Keep the strongest segments that do not overlap in the query.
+	slices.SortFunc(cands, func(a, b segmentRun) int { return cmp.Compare(b.evidence, a.evidence) })
+	var kept []segmentRun
+	var errBits, items int
+	for _, s := range cands {
+		if len(kept) == 4 {
+			break
+		}
+		// A copy, even re-cut, holds each part of the original once: a
+		// segment that overlaps a stronger one in either recording is
+		// chance agreement at another alignment.
+		if slices.ContainsFunc(kept, func(k segmentRun) bool {
+			return s.from < k.to && k.from < s.to || s.from+s.off < k.to+k.off && k.from+k.off < s.to+s.off
+		}) {
+			continue
+		}
+		kept = append(kept, s)
+		res.Segments = append(res.Segments, s.Segment)
+		errBits += s.errBits
+		items += s.items
+		res.Evidence += s.evidence
 	}
 	slices.SortFunc(res.Segments, func(a, b Segment) int { return cmp.Compare(a.QueryStart, b.QueryStart) })
 	if items > 0 {
 		res.BER = round3(float64(errBits) / float64(32*items))
 		res.Seconds = round3(float64(items) * ItemSeconds)
+		res.Evidence = math.Round(res.Evidence)
 	}
 	need := min(opts.MinSeconds, 0.8*float64(min(len(query), len(compared)))*ItemSeconds)
-	res.Match = items > 0 && res.Seconds >= need
+	res.Match = items > 0 && res.Seconds >= need && res.Evidence >= opts.MinEvidence
 	return res
 }
 
 type segmentRun struct {
 	Segment
 	from, to       int // query items
+	off            int // compared item = query item + off
 	errBits, items int
+	evidence       float64
 }
 
-// segmentsAt finds the stretches at one alignment where the smoothed bit
-// error rate is below the threshold.
-func segmentsAt(query, compared []uint32, off int, covered []bool, opts MatchOptions) []segmentRun {
+// strongestAt finds, at one alignment, the stretch of query items whose
+// advantage over the local null, less the margin, sums highest
+// (Kadane's maximum subarray).
+func strongestAt(query, compared []uint32, off int, opts MatchOptions) (segmentRun, bool) {
 	lo, hi := max(0, -off), min(len(query), len(compared)-off)
-	if hi <= lo {
-		return nil
+	if hi-lo < opts.MinItems {
+		return segmentRun{}, false
 	}
-	errs := make([]int, hi-lo)
+	bestSum, bestFrom, bestTo := 0.0, 0, 0
+	sum, from := 0.0, lo
 	for i := lo; i < hi; i++ {
-		errs[i-lo] = bits.OnesCount32(query[i] ^ compared[i+off])
-	}
-	// A steady sound (a held tone, a hum) gives items that hardly change,
-	// and two different steady sounds give alike items: such stretches
-	// are no evidence. An item is informative when it differs from the
-	// one before by a few bits; a window needs half of its items so.
-	informative := make([]int, len(errs))
-	for i := lo; i < hi; i++ {
-		if i > 0 && bits.OnesCount32(query[i]^query[i-1]) >= 3 {
-			informative[i-lo] = 1
-		}
-	}
-	w := max(1, opts.Window)
-	good := make([]bool, len(errs))
-	sum, info := 0, 0
-	for i := range errs {
-		sum += errs[i]
-		info += informative[i]
-		if i >= w {
-			sum -= errs[i-w]
-			info -= informative[i-w]
-		}
-		n := min(i+1, w)
-		if float64(sum)/float64(32*n) < opts.MaxBER && 2*info >= n {
-			// The window that ends here is good: all its items are.
-			for k := i - n + 1; k <= i; k++ {
-				good[k] = true
+		j := i + off
+		e := bits.OnesCount32(query[i] ^ compared[j])
+		// The local null: the closest agreement of the item with the
+		// compared items Near to Far items away. A periodic or steady
+		// sound agrees as well a little earlier or later, so it earns
+		// nothing; a copy agrees at its one alignment.
+		null := 33
+		for k := opts.Near; k <= opts.Far; k++ {
+			if j-k >= 0 {
+				null = min(null, bits.OnesCount32(query[i]^compared[j-k]))
+			}
+			if j+k < len(compared) {
+				null = min(null, bits.OnesCount32(query[i]^compared[j+k]))
 			}
 		}
+		d := -opts.Margin
+		if null < 33 {
+			d += float64(null - e)
+		}
+		if sum <= 0 {
+			sum, from = 0, i
+		}
+		sum += d
+		if sum > bestSum {
+			bestSum, bestFrom, bestTo = sum, from, i+1
+		}
 	}
-	var out []segmentRun
-	for i := 0; i < len(good); {
-		if !good[i] || covered[i+lo] {
-			i++
-			continue
-		}
-		j := i
-		e := 0
-		for j < len(good) && good[j] && !covered[j+lo] {
-			e += errs[j]
-			j++
-		}
-		if j-i >= opts.MinItems {
-			from, to := i+lo, j+lo
-			s := Segment{
-				QueryStart: round3(float64(from) * ItemSeconds), QueryEnd: round3(float64(to) * ItemSeconds),
-				Offset: round3(float64(off) * ItemSeconds), BER: round3(float64(e) / float64(32*(j-i))),
-			}
-			s.ComparedStart, s.ComparedEnd = round3(s.QueryStart+s.Offset), round3(s.QueryEnd+s.Offset)
-			out = append(out, segmentRun{Segment: s, from: from, to: to, errBits: e, items: j - i})
-		}
-		i = j
+	if bestTo-bestFrom < opts.MinItems {
+		return segmentRun{}, false
 	}
-	return out
+	e := 0
+	for i := bestFrom; i < bestTo; i++ {
+		e += bits.OnesCount32(query[i] ^ compared[i+off])
+	}
+	n := bestTo - bestFrom
+	s := Segment{
+		QueryStart: round3(float64(bestFrom) * ItemSeconds), QueryEnd: round3(float64(bestTo) * ItemSeconds),
+		Offset: round3(float64(off) * ItemSeconds), BER: round3(float64(e) / float64(32*n)),
+	}
+	s.ComparedStart, s.ComparedEnd = round3(s.QueryStart+s.Offset), round3(s.QueryEnd+s.Offset)
+	if s.BER > opts.MaxBER {
+		return segmentRun{}, false
+	}
+	return segmentRun{Segment: s, from: bestFrom, to: bestTo, off: off, errBits: e, items: n, evidence: bestSum}, true
 }
 
 func round3(x float64) float64 { return math.Round(x*1000) / 1000 }

@@ -77,13 +77,15 @@ func (h *Hasher) hashAV(res Result, head []byte, r io.Reader, size int64) Result
 		res.MIME = "audio/" + strings.TrimPrefix(res.MIME, "video/")
 	}
 	if info.HasAudio {
-		fp := audio.NewFingerprinter()
+		fp := audio.NewSpeedFingerprinter()
 		if err := ffmpeg.PCM(ctx, path, func(s []int16) error { fp.Write(s); return nil }); err != nil {
 			problems = append(problems, "audio: "+err.Error())
 		}
-		res.AudioItems = fp.Finish()
+		res.AudioItems, res.AudioAtSpeeds = fp.Finish()
 		if len(res.AudioItems) > 0 {
 			res.Audio = audio.Encode(res.AudioItems)
+		} else {
+			res.AudioAtSpeeds = nil
 		}
 	}
 	if !info.HasVideo && !info.HasAudio {

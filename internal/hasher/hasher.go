@@ -43,8 +43,11 @@ type Result struct {
 	Audio      string        `json:"audio,omitempty"`
 	VPDQFrames []video.Frame `json:"-"`
 	AudioItems []uint32      `json:"-"`
-	Warning    string        `json:"warning,omitempty"`
-	Error      string        `json:"error,omitempty"`
+	// AudioAtSpeeds are the fingerprints of the audio resampled to undo
+	// a copy played at each of audio.Speeds (matching only).
+	AudioAtSpeeds [][]uint32 `json:"-"`
+	Warning       string     `json:"warning,omitempty"`
+	Error         string     `json:"error,omitempty"`
 }
 
 // Options configure a Hasher.

@@ -250,7 +250,8 @@ type Query struct {
 	PDQQuality        int        // the PDQ hash's quality (0..100)
 	Dihedral          []pdq.Hash // the PDQ hashes of its rotations and mirrors, if known
 	VPDQ              []video.Frame
-	Audio             []uint32 // fingerprint items
+	Audio             []uint32   // fingerprint items
+	AudioAtSpeeds     [][]uint32 // fingerprints at audio.Speeds (hasher.Result.AudioAtSpeeds)
 }
 
 // LookupResult is what Lookup found.
@@ -288,5 +289,6 @@ func queryRecord(q Query) *record {
 	}
 	r.res.VPDQFrames = q.VPDQ
 	r.res.AudioItems = q.Audio
+	r.res.AudioAtSpeeds = q.AudioAtSpeeds
 	return r
 }

@@ -245,6 +245,11 @@ func (m *avMatcher) match(ctx context.Context, r *record) error {
 		for _, it := range r.res.AudioItems {
 			m.items.each(it, func(id int64) { votes[id]++ })
 		}
+		for _, items := range r.res.AudioAtSpeeds {
+			for _, it := range items {
+				m.items.each(it, func(id int64) { votes[id]++ })
+			}
+		}
 		for id, n := range votes {
 			if n < 2 {
 				continue
@@ -253,12 +258,16 @@ func (m *avMatcher) match(ctx context.Context, r *record) error {
 			if err != nil {
 				return err
 			}
-			c := audio.Compare(r.res.AudioItems, known, audio.DefaultMatch)
+			c := audio.CompareAtSpeeds(r.res.AudioItems, r.res.AudioAtSpeeds, known, audio.DefaultMatch)
 			if c.Match {
 				// The distance of an audio match: the bit error rate of the
 				// matched segments, in percent.
+				detail := map[string]any{"bit_error_rate": c.BER, "matched_seconds": c.Seconds, "evidence_bits": c.Evidence, "segments": c.Segments}
+				if c.Speed != 0 {
+					detail["speed"] = c.Speed
+				}
 				r.matches = append(r.matches, store.Match{EntryID: id, SignalType: store.SignalChromaprint, Distance: int(math.Round(100 * c.BER)),
-					Detail: detailJSON(map[string]any{"bit_error_rate": c.BER, "matched_seconds": c.Seconds, "segments": c.Segments})})
+					Detail: detailJSON(detail)})
 				r.near = true
 			}
 		}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ariadne-vid/ariadne/internal/archive"
+	"github.com/ariadne-vid/ariadne/internal/audio"
 	"github.com/ariadne-vid/ariadne/internal/hasher"
 	"github.com/ariadne-vid/ariadne/internal/pdq"
 	"github.com/ariadne-vid/ariadne/internal/store"
@@ -61,6 +62,13 @@ func (r *record) ingested(pdqVersion, vpdqVersion string) store.IngestedFile {
 	}
 	if r.media != nil && r.res.Audio != "" {
 		out.AVSignals = append(out.AVSignals, store.Signal{Type: store.SignalChromaprint, Value: r.res.Audio, Version: "chromaprint-2"})
+		// The speed variants too, so rematch finds sped-up and slowed
+		// copies without reading the evidence again.
+		for i, items := range r.res.AudioAtSpeeds {
+			if len(items) > 0 {
+				out.AVSignals = append(out.AVSignals, store.Signal{Type: store.SignalChromaprintAt(audio.Speeds[i]), Value: audio.Encode(items), Version: "chromaprint-2"})
+			}
+		}
 	}
 	if r.res.PDQ != nil && r.media != nil {
 		q := *r.res.PDQQuality

@@ -139,6 +139,19 @@ func (m storedMedia) record(av []store.Signal) *record {
 				slog.Warn("stored audio fingerprint unreadable", "sha256", m.media.SHA256, "err", err)
 			}
 			q.Audio = items
+		default:
+			for i, speed := range audio.Speeds {
+				if sg.Type == store.SignalChromaprintAt(speed) {
+					items, _, err := audio.Decode(sg.Value)
+					if err != nil {
+						slog.Warn("stored audio fingerprint unreadable", "sha256", m.media.SHA256, "type", sg.Type, "err", err)
+					}
+					if q.AudioAtSpeeds == nil {
+						q.AudioAtSpeeds = make([][]uint32, len(audio.Speeds))
+					}
+					q.AudioAtSpeeds[i] = items
+				}
+			}
 		}
 	}
 	r := queryRecord(q)

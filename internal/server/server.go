@@ -444,7 +444,7 @@ func (s *Server) lookupContent(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	q := ingest.Query{MD5: res.MD5, SHA1: res.SHA1, SHA256: res.SHA256, Dihedral: res.PDQDihedral, VPDQ: res.VPDQFrames, Audio: res.AudioItems}
+	q := ingest.Query{MD5: res.MD5, SHA1: res.SHA1, SHA256: res.SHA256, Dihedral: res.PDQDihedral, VPDQ: res.VPDQFrames, Audio: res.AudioItems, AudioAtSpeeds: res.AudioAtSpeeds}
 	if res.PDQ != nil {
 		q.PDQ, q.PDQQuality = res.PDQ, *res.PDQQuality
 	}

@@ -334,6 +334,13 @@ const (
 	SignalFramePDQ = "frame-pdq"
 )
 
+// SignalChromaprintAt is the signal type of a media's audio fingerprint
+// taken as if played at a speed (audio.Speeds: "chromaprint@0.97"); such
+// signals are for matching only.
+func SignalChromaprintAt(speed float64) string {
+	return SignalChromaprint + "@" + strconv.FormatFloat(speed, 'f', -1, 64)
+}
+
 // KnownBadVPDQ calls fn for every live known-bad entry with a vPDQ hash.
 func (s *Store) KnownBadVPDQ(ctx context.Context, fn func(entryID int64, vpdq string) error) error {
 	return s.knownBadColumn(ctx, "vpdq", fn)
