@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/ariadne-vid/ariadne/internal/match"
+	"github.com/ariadne-vid/ariadne/internal/pdq"
 	"image"
 	"image/jpeg"
 	"io"
@@ -68,7 +70,7 @@ func benchIngest(args []string, stdout, stderr io.Writer) error {
 	}
 	cache := indexCachePath(*db)
 	wall, _, err := measure(func() error {
-		m, err := ingest.NewMatcher(ctx, st, cache, 50)
+		m, err := match.NewMatcher(ctx, st, cache, pdq.DefaultMinQuality)
 		if err == nil {
 			fmt.Fprintf(stdout, "PDQ index of %d known-bad hashes ready (built or opened from its cache)", m.Len())
 			m.Close()

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"github.com/ariadne-vid/ariadne/internal/digest"
 	"io"
 	"log/slog"
 	"text/tabwriter"
@@ -106,7 +107,7 @@ func hashSetImport(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return usageErr("want one FILE and --name")
 	}
 	if *hash != "" {
-		if o.Hash, err = hashsets.ParseHashKind(*hash); err != nil {
+		if o.Hash, err = digest.ParseHashKind(*hash); err != nil {
 			return usageErr("%v", err)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/ariadne-vid/ariadne/internal/store"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -108,7 +109,7 @@ func TestDemo(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatalf("demo report is not JSON: %v\n%s", err, out)
 	}
-	want := map[string]int64{"new": 11, "near": 6, "known": 2, "ignorable": 2, "other": 3, "error": 1}
+	want := map[store.Class]int64{"new": 11, "near": 6, "known": 2, "ignorable": 2, "other": 3, "error": 1}
 	for c, n := range want {
 		if r.Totals[c] != n {
 			t.Errorf("%s: %d files, want %d (totals %v)", c, r.Totals[c], n, r.Totals)
@@ -117,7 +118,7 @@ func TestDemo(t *testing.T) {
 	classOf := map[string]string{}
 	for _, m := range append(append([]*report.Media{}, r.Near...), r.Known...) {
 		for _, f := range m.Files {
-			classOf[f.Path] = m.Class
+			classOf[f.Path] = string(m.Class)
 		}
 	}
 	for _, c := range r.Clusters {

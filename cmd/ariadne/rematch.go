@@ -2,9 +2,8 @@ package main
 
 import (
 	"fmt"
+	"github.com/ariadne-vid/ariadne/internal/match"
 	"io"
-
-	"github.com/ariadne-vid/ariadne/internal/ingest"
 )
 
 func init() {
@@ -43,7 +42,7 @@ func runRematch(args []string, stdout, stderr io.Writer) error {
 		}
 		exhibitID = ex.ID
 	}
-	sum, err := ingest.Rematch(ctx, st, c.ID, exhibitID, ingest.RematchOptions{IndexCache: indexCachePath(*db)})
+	sum, err := match.Rematch(ctx, st, c.ID, exhibitID, match.RematchOptions{IndexCache: indexCachePath(*db)})
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/ariadne-vid/ariadne/internal/digest"
 	"io"
 	"strconv"
 	"strings"
@@ -100,8 +101,8 @@ func csvEntry(rec, fields, names []string, scheme string) (store.Entry, error) {
 		switch f := fields[i]; f {
 		case "md5", "sha1", "sha256", "pdq":
 			var h string
-			if h, err = normHex(HashKind(f), v); err == nil {
-				set(&e, HashKind(f), h)
+			if h, err = digest.NormHex(digest.HashKind(f), v); err == nil {
+				set(&e, digest.HashKind(f), h)
 			}
 		case "photodna":
 			e.PhotoDNA = v

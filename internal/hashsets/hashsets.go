@@ -9,7 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"strings"
+	"github.com/ariadne-vid/ariadne/internal/digest"
 
 	"github.com/ariadne-vid/ariadne/internal/store"
 )
@@ -46,67 +46,6 @@ func (s Sink) accept(r *Report, e store.Entry) error {
 	return s.Entry(e)
 }
 
-// HashKind is a kind of hash a set can hold.
-type HashKind string
-
-// Hash kinds, with their hex lengths.
-const (
-	MD5    HashKind = "md5"
-	SHA1   HashKind = "sha1"
-	SHA256 HashKind = "sha256"
-	PDQ    HashKind = "pdq"
-)
-
-func (k HashKind) hexLen() int {
-	switch k {
-	case MD5:
-		return 32
-	case SHA1:
-		return 40
-	}
-	return 64
-}
-
-// ParseHashKind accepts md5, sha1, sha256 or pdq (any case, sha-1 and
-// sha-256 too).
-func ParseHashKind(s string) (HashKind, error) {
-	switch strings.ReplaceAll(strings.ToLower(strings.TrimSpace(s)), "-", "") {
-	case "md5":
-		return MD5, nil
-	case "sha1":
-		return SHA1, nil
-	case "sha256":
-		return SHA256, nil
-	case "pdq":
-		return PDQ, nil
-	}
-	return "", fmt.Errorf("hash kind %q: want md5, sha1, sha256 or pdq", s)
-}
-
-// normHex lower-cases a hex hash and checks its length and digits. It
-// allocates only for upper-case input: it runs once per hash of imports
-// of millions.
-func normHex(kind HashKind, s string) (string, error) {
-	s = strings.TrimSpace(s)
-	if len(s) != kind.hexLen() {
-		return "", fmt.Errorf("%s %q: want %d hex digits, got %d", kind, clip(s), kind.hexLen(), len(s))
-	}
-	upper := false
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case '0' <= c && c <= '9', 'a' <= c && c <= 'f':
-		case 'A' <= c && c <= 'F':
-			upper = true
-		default:
-			return "", fmt.Errorf("%s %q: not hex", kind, clip(s))
-		}
-	}
-	if upper {
-		s = strings.ToLower(s)
-	}
-	return s, nil
-}
-
 func clip(s string) string {
 	if len(s) > 80 {
 		return s[:80] + "..."
@@ -115,15 +54,15 @@ func clip(s string) string {
 }
 
 // set puts a hash into the entry field of its kind.
-func set(e *store.Entry, kind HashKind, v string) {
+func set(e *store.Entry, kind digest.HashKind, v string) {
 	switch kind {
-	case MD5:
+	case digest.MD5:
 		e.MD5 = v
-	case SHA1:
+	case digest.SHA1:
 		e.SHA1 = v
-	case SHA256:
+	case digest.SHA256:
 		e.SHA256 = v
-	case PDQ:
+	case digest.PDQ:
 		e.PDQ = v
 	}
 }

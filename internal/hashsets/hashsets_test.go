@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/ariadne-vid/ariadne/internal/digest"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -154,11 +155,11 @@ func TestReadList(t *testing.T) {
 	if rep.Accepted != 1 || d.entries[0].PDQ != strings.Repeat("b", 64) {
 		t.Errorf("header kind: %+v %+v", rep, d.entries)
 	}
-	if _, err := ReadList(strings.NewReader("# hash: pdq\n"), SHA256, Sink{}); err == nil {
+	if _, err := ReadList(strings.NewReader("# hash: pdq\n"), digest.SHA256, Sink{}); err == nil {
 		t.Error("a header contradicting the flag must be an error")
 	}
 	var out bytes.Buffer
-	WriteList(&out, PDQ, each(d.entries))
+	WriteList(&out, digest.PDQ, each(d.entries))
 	var e collected
 	ReadList(&out, "", e.sink())
 	if !reflect.DeepEqual(d.entries, e.entries) {

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/ariadne-vid/ariadne/internal/digest"
 	"io"
 	"os"
 	"strings"
@@ -24,11 +25,11 @@ const (
 
 // ImportOptions say what to import and how.
 type ImportOptions struct {
-	Set    store.HashSet // name, kind, source, version, radius, category scheme
-	Format string        // FormatAuto (default) or a named format
-	Hash   HashKind      // for plain lists of 64-digit hashes
-	Atomic bool          // keep nothing unless every record is valid
-	Bulk   bool          // drop and rebuild the entry indexes (store.WriterOptions.Bulk)
+	Set    store.HashSet   // name, kind, source, version, radius, category scheme
+	Format string          // FormatAuto (default) or a named format
+	Hash   digest.HashKind // for plain lists of 64-digit hashes
+	Atomic bool            // keep nothing unless every record is valid
+	Bulk   bool            // drop and rebuild the entry indexes (store.WriterOptions.Bulk)
 	Reject func(Rejection)
 }
 
@@ -126,9 +127,9 @@ func Export(ctx context.Context, st *store.Store, name, format string, w io.Writ
 	case format == FormatCSV:
 		return WriteCSV(w, each)
 	case strings.HasPrefix(format, "list"):
-		kind := SHA256
+		kind := digest.SHA256
 		if _, k, ok := strings.Cut(format, ":"); ok {
-			if kind, err = ParseHashKind(k); err != nil {
+			if kind, err = digest.ParseHashKind(k); err != nil {
 				return err
 			}
 		}

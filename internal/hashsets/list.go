@@ -2,7 +2,9 @@ package hashsets
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
+	"github.com/ariadne-vid/ariadne/internal/digest"
 	"io"
 	"strings"
 
@@ -13,7 +15,7 @@ import (
 // '#' comments allowed, an optional header comment "# hash: KIND". MD5
 // and SHA-1 are told apart by length; a 64-digit hash is SHA-256 or PDQ
 // and the kind must come from kind or the header, never a guess.
-func ReadList(r io.Reader, kind HashKind, sink Sink) (Report, error) {
+func ReadList(r io.Reader, kind digest.HashKind, sink Sink) (Report, error) {
 	var rep Report
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
@@ -26,7 +28,7 @@ func ReadList(r io.Reader, kind HashKind, sink Sink) (Report, error) {
 		}
 		if strings.HasPrefix(text, "#") {
 			if k, v, ok := strings.Cut(strings.TrimSpace(text[1:]), ":"); ok && strings.EqualFold(strings.TrimSpace(k), "hash") {
-				hk, err := ParseHashKind(v)
+				hk, err := digest.ParseHashKind(v)
 				if err != nil {
 					return rep, fmt.Errorf("line %d: %w", line, err)
 				}
@@ -40,20 +42,17 @@ func ReadList(r io.Reader, kind HashKind, sink Sink) (Report, error) {
 		rep.Records++
 		k := kind
 		if k == "" {
-			switch len(text) {
-			case 32:
-				k = MD5
-			case 40:
-				k = SHA1
-			case 64:
-				sink.reject(&rep, line, "64 hex digits could be SHA-256 or PDQ: give --hash sha256|pdq or a '# hash: KIND' header")
+			var err error
+			switch k, err = digest.KindOfHex(text); {
+			case errors.Is(err, digest.ErrAmbiguous):
+				sink.reject(&rep, line, "%v: give --hash sha256|pdq or a '# hash: KIND' header", err)
 				continue
-			default:
-				sink.reject(&rep, line, "%q is not an MD5 (32 hex digits) or SHA-1 (40)", clip(text))
+			case err != nil:
+				sink.reject(&rep, line, "%v", err)
 				continue
 			}
 		}
-		v, err := normHex(k, text)
+		v, err := digest.NormHex(k, text)
 		if err != nil {
 			sink.reject(&rep, line, "%v", err)
 			continue
@@ -73,19 +72,19 @@ func ReadList(r io.Reader, kind HashKind, sink Sink) (Report, error) {
 
 // WriteList writes one hash of the given kind per entry that has one,
 // after a header naming the kind.
-func WriteList(w io.Writer, kind HashKind, each func(func(store.Entry) error) error) error {
+func WriteList(w io.Writer, kind digest.HashKind, each func(func(store.Entry) error) error) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "# hash: %s\n", kind)
 	err := each(func(e store.Entry) error {
 		var v string
 		switch kind {
-		case MD5:
+		case digest.MD5:
 			v = e.MD5
-		case SHA1:
+		case digest.SHA1:
 			v = e.SHA1
-		case SHA256:
+		case digest.SHA256:
 			v = e.SHA256
-		case PDQ:
+		case digest.PDQ:
 			v = e.PDQ
 		}
 		if v == "" || e.Tombstone {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/ariadne-vid/ariadne/internal/digest"
 	"strings"
 
 	"github.com/ariadne-vid/ariadne/internal/store"
@@ -35,13 +36,13 @@ func ReadNSRL(ctx context.Context, path string, sink Sink) (Report, error) {
 		var e store.Entry
 		bad := ""
 		for _, h := range []struct {
-			kind HashKind
+			kind digest.HashKind
 			v    sql.NullString
-		}{{SHA256, sha256}, {SHA1, sha1}, {MD5, md5}} {
+		}{{digest.SHA256, sha256}, {digest.SHA1, sha1}, {digest.MD5, md5}} {
 			if !h.v.Valid || strings.TrimSpace(h.v.String) == "" {
 				continue
 			}
-			v, err := normHex(h.kind, h.v.String)
+			v, err := digest.NormHex(h.kind, h.v.String)
 			if err != nil {
 				bad = err.Error()
 				break

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/ariadne-vid/ariadne/internal/digest"
 	"io"
 	"strconv"
 	"strings"
@@ -282,12 +283,12 @@ func mediaEntry(raw json.RawMessage, scheme string) (store.Entry, error) {
 	}
 	var err error
 	if m.MD5 != "" {
-		if e.MD5, err = normHex(MD5, m.MD5); err != nil {
+		if e.MD5, err = digest.NormHex(digest.MD5, m.MD5); err != nil {
 			return e, err
 		}
 	}
 	if m.SHA1 != "" {
-		if e.SHA1, err = normHex(SHA1, m.SHA1); err != nil {
+		if e.SHA1, err = digest.NormHex(digest.SHA1, m.SHA1); err != nil {
 			return e, err
 		}
 	}
@@ -299,12 +300,12 @@ func mediaEntry(raw json.RawMessage, scheme string) (store.Entry, error) {
 			}
 			continue
 		}
-		kind, kerr := ParseHashKind(a.HashName)
-		if kerr != nil || kind == MD5 || kind == SHA1 {
+		kind, kerr := digest.ParseHashKind(a.HashName)
+		if kerr != nil || kind == digest.MD5 || kind == digest.SHA1 {
 			otherHashes = append(otherHashes, a)
 			continue
 		}
-		v, err := normHex(kind, a.HashValue)
+		v, err := digest.NormHex(kind, a.HashValue)
 		if err != nil {
 			return e, fmt.Errorf("AlternativeHashes: %w", err)
 		}

@@ -30,6 +30,8 @@ import (
 
 	"github.com/ariadne-vid/ariadne/internal/archive"
 	"github.com/ariadne-vid/ariadne/internal/hasher"
+	"github.com/ariadne-vid/ariadne/internal/match"
+	"github.com/ariadne-vid/ariadne/internal/pdq"
 	"github.com/ariadne-vid/ariadne/internal/store"
 	"github.com/ariadne-vid/ariadne/internal/walk"
 )
@@ -58,10 +60,6 @@ type Options struct {
 	Version    string // recorded with the run
 }
 
-// DefaultMinQuality is the PDQ quality below which a hash is not used for
-// near-duplicate matching unless told otherwise (Options.MinQuality).
-const DefaultMinQuality = 50
-
 func (o Options) withDefaults() Options {
 	if o.Jobs <= 0 {
 		o.Jobs = runtime.GOMAXPROCS(0)
@@ -73,7 +71,7 @@ func (o Options) withDefaults() Options {
 		o.BatchDelay = 200 * time.Millisecond
 	}
 	if o.MinQuality == 0 {
-		o.MinQuality = DefaultMinQuality
+		o.MinQuality = pdq.DefaultMinQuality
 	}
 	o.Hasher.Dihedral = true
 	return o
@@ -81,13 +79,13 @@ func (o Options) withDefaults() Options {
 
 // Summary is what a run did.
 type Summary struct {
-	RunID   int64            `json:"run_id"`
-	Status  string           `json:"status"`
-	Files   int64            `json:"files"`   // files found on disk and done this run, skipped included
-	Skipped int64            `json:"skipped"` // unchanged since a previous run
-	Records int64            `json:"records"` // recorded this run, archive members included
-	Bytes   int64            `json:"bytes"`
-	Classes map[string]int64 `json:"classes"` // of the records of this run
+	RunID   int64                 `json:"run_id"`
+	Status  string                `json:"status"`
+	Files   int64                 `json:"files"`   // files found on disk and done this run, skipped included
+	Skipped int64                 `json:"skipped"` // unchanged since a previous run
+	Records int64                 `json:"records"` // recorded this run, archive members included
+	Bytes   int64                 `json:"bytes"`
+	Classes map[store.Class]int64 `json:"classes"` // of the records of this run
 	// With Rehash: files whose content differs from what a previous run
 	// recorded at the same path.
 	Changed int64   `json:"changed,omitempty"`
@@ -166,7 +164,7 @@ func Run(ctx context.Context, st *store.Store, exhibit store.Exhibit, paths []st
 			return Summary{}, fmt.Errorf("ingest: files already recorded: %w", err)
 		}
 	}
-	matcher, err := NewMatcher(ctx, st, opts.IndexCache, opts.MinQuality)
+	matcher, err := match.NewMatcher(ctx, st, opts.IndexCache, opts.MinQuality)
 	if err != nil {
 		return Summary{}, fmt.Errorf("ingest: %w", err)
 	}
@@ -191,7 +189,7 @@ func Run(ctx context.Context, st *store.Store, exhibit store.Exhibit, paths []st
 	beatCtx, stopBeat := context.WithCancel(ctx)
 	defer stopBeat()
 	go heartbeat(beatCtx, st, runID)
-	sum := Summary{RunID: runID, Indexed: matcher.Len(), Classes: map[string]int64{}}
+	sum := Summary{RunID: runID, Indexed: matcher.Len(), Classes: map[store.Class]int64{}}
 	slog.Debug("ingest started", "run", runID, "exhibit", exhibit.Label, "roots", absRoots, "skip", len(skip), "known_bad_pdq", matcher.Len())
 
 	// The totals for progress come from a walk of their own, which the
@@ -291,8 +289,16 @@ func Run(ctx context.Context, st *store.Store, exhibit store.Exhibit, paths []st
 		for {
 			batch, more := collect(gctx, hashed, opts.BatchSize, opts.BatchDelay)
 			if len(batch) > 0 {
-				if err := matcher.Match(gctx, batch); err != nil {
+				queries := make([]match.Query, len(batch))
+				for i, r := range batch {
+					queries[i] = r.query()
+				}
+				res, err := matcher.Match(gctx, queries)
+				if err != nil {
 					return err
+				}
+				for i, r := range batch {
+					r.matched(res[i])
 				}
 				select {
 				case matched <- batch:

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/ariadne-vid/ariadne/internal/match"
 	"math"
 	"os"
 	"os/exec"
@@ -91,7 +92,7 @@ func TestVideoAndAudioMatching(t *testing.T) {
 			t.Fatal(err)
 		}
 		w, _ := st.CaseByNumber(ctx, "W")
-		sum, err := Rematch(ctx, st, w.ID, 0, RematchOptions{})
+		sum, err := match.Rematch(ctx, st, w.ID, 0, match.RematchOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -133,7 +134,7 @@ func classesAndMatches(t *testing.T, st *store.Store, caseNumber string) (classe
 	var ids []int64
 	paths := map[int64][]string{}
 	st.ScopeFiles(ctx, c.ID, 0, func(sf store.ScopedFile) error {
-		classes[sf.File.Path] = sf.File.Class
+		classes[sf.File.Path] = string(sf.File.Class)
 		if sf.Media != nil {
 			ids = append(ids, sf.Media.ID)
 			paths[sf.Media.ID] = append(paths[sf.Media.ID], sf.File.Path)

@@ -184,7 +184,7 @@ func (f *fixture) files(t *testing.T) map[string]fileRow {
 	c, _ := f.st.CaseByNumber(context.Background(), "T-1")
 	out := map[string]fileRow{}
 	err := f.st.ScopeFiles(context.Background(), c.ID, f.exhibit.ID, func(sf store.ScopedFile) error {
-		r := fileRow{class: sf.File.Class, error: sf.File.Error, warning: sf.File.Warning}
+		r := fileRow{class: string(sf.File.Class), error: sf.File.Error, warning: sf.File.Warning}
 		if sf.Media != nil {
 			r.sha256 = sf.Media.SHA256
 		}
@@ -568,14 +568,7 @@ func TestCancelledRunResumesToTheSameStore(t *testing.T) {
 	}
 }
 
-func openSQLite(t *testing.T, path string) *store.Store {
-	s, err := store.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
+func openSQLite(t *testing.T, path string) *store.Store { return storetest.OpenSQLite(t, path) }
 
 func diff(want, got []string) string {
 	var b strings.Builder

@@ -25,7 +25,7 @@ type Progress struct {
 // NewProgress starts a Progress clock.
 func NewProgress() *Progress { return &Progress{started: time.Now()} }
 
-func classIndex(c string) int {
+func classIndex(c store.Class) int {
 	for i, k := range store.Classes {
 		if k == c {
 			return i
@@ -48,8 +48,8 @@ type Snapshot struct {
 	BytesTotal int64 `json:"bytes_total"`
 	Counted    bool  `json:"counted"`
 	// Records counts what was recorded, archive members included.
-	Records int64            `json:"records"`
-	Classes map[string]int64 `json:"classes"`
+	Records int64                 `json:"records"`
+	Classes map[store.Class]int64 `json:"classes"`
 }
 
 // Snapshot reads the counters.
@@ -63,7 +63,7 @@ func (p *Progress) Snapshot() Snapshot {
 		BytesTotal: p.bytesTotal.Load(),
 		Counted:    p.counted.Load(),
 		Records:    p.records.Load(),
-		Classes:    map[string]int64{},
+		Classes:    map[store.Class]int64{},
 	}
 	s.Seconds = s.Elapsed.Seconds()
 	for i, c := range store.Classes {

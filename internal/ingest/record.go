@@ -14,6 +14,7 @@ import (
 	"github.com/ariadne-vid/ariadne/internal/archive"
 	"github.com/ariadne-vid/ariadne/internal/audio"
 	"github.com/ariadne-vid/ariadne/internal/hasher"
+	"github.com/ariadne-vid/ariadne/internal/match"
 	"github.com/ariadne-vid/ariadne/internal/pdq"
 	"github.com/ariadne-vid/ariadne/internal/store"
 	"github.com/ariadne-vid/ariadne/internal/walk"
@@ -34,9 +35,29 @@ type record struct {
 	known, near, ignorable bool
 }
 
+// query is what the matcher is asked of the record.
+func (r *record) query() match.Query {
+	var q match.Query
+	if r.media != nil {
+		q.MD5, q.SHA1, q.SHA256 = r.media.MD5, r.media.SHA1, r.media.SHA256
+	}
+	if r.res.PDQ != nil && len(r.dihedral) > 0 {
+		q.PDQ, q.PDQQuality, q.Dihedral = r.res.PDQ, *r.res.PDQQuality, r.dihedral
+	}
+	q.VPDQ, q.Audio, q.AudioAtSpeeds = r.res.VPDQFrames, r.res.AudioItems, r.res.AudioAtSpeeds
+	return q
+}
+
+// matched takes in what the matcher found and sets the record's class.
+func (r *record) matched(res match.Result) {
+	r.matches = append(r.matches, res.Matches...)
+	r.known, r.near, r.ignorable = res.Known, res.Near, res.Ignorable
+	r.file.Class = r.class()
+}
+
 // class is the record's triage class; the precedence is the order of the
 // checks.
-func (r *record) class() string {
+func (r *record) class() store.Class {
 	switch {
 	case r.known:
 		return store.ClassKnown
@@ -72,15 +93,11 @@ func (r *record) ingested(pdqVersion, vpdqVersion string) store.IngestedFile {
 	}
 	if r.res.PDQ != nil && r.media != nil {
 		q := *r.res.PDQQuality
-		out.Signals = append(out.Signals, store.Signal{Type: "pdq", Value: r.res.PDQ.String(), Quality: &q, Version: pdqVersion})
+		out.Signals = append(out.Signals, store.Signal{Type: store.SignalPDQ, Value: r.res.PDQ.String(), Quality: &q, Version: pdqVersion})
 		// The rotations and mirrors too: reports group new media with
 		// their mirrored copies, and the image is not read again for it.
 		if len(r.dihedral) == 8 {
-			hexes := make([]string, 8)
-			for i, h := range r.dihedral {
-				hexes[i] = h.String()
-			}
-			out.Signals = append(out.Signals, store.Signal{Type: store.SignalPDQDihedral, Value: strings.Join(hexes, ","), Quality: &q, Version: pdqVersion})
+			out.Signals = append(out.Signals, store.Signal{Type: store.SignalPDQDihedral, Value: pdq.FormatDihedral(r.dihedral), Quality: &q, Version: pdqVersion})
 		}
 	}
 	return out

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"github.com/ariadne-vid/ariadne/internal/match"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -30,11 +31,11 @@ func TestRematchFindsWhatIngestWouldFind(t *testing.T) {
 
 		f.addSets(t)
 		c, _ := f.st.CaseByNumber(ctx, "T-1")
-		opts := RematchOptions{}
+		opts := match.RematchOptions{}
 		if !(e.Name == "postgres") {
 			opts.IndexCache = f.dsn + ".pdq"
 		}
-		sum, err := Rematch(ctx, f.st, c.ID, 0, opts)
+		sum, err := match.Rematch(ctx, f.st, c.ID, 0, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -50,7 +51,7 @@ func TestRematchFindsWhatIngestWouldFind(t *testing.T) {
 		if sum.Media != 9 || sum.Matched != 5 || sum.Reclassified != 5 || sum.NewMatches != 6 {
 			t.Errorf("summary %+v", sum)
 		}
-		again, err := Rematch(ctx, f.st, c.ID, 0, opts)
+		again, err := match.Rematch(ctx, f.st, c.ID, 0, opts)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math/bits"
+	"strings"
 )
 
 // Hash is a 256-bit PDQ hash. Byte 0 holds the most significant bits as the
@@ -67,4 +68,44 @@ func Distance(a, b Hash) int {
 		n += bits.OnesCount64(binary.LittleEndian.Uint64(a[i:]) ^ binary.LittleEndian.Uint64(b[i:]))
 	}
 	return n
+}
+
+// The thresholds Meta recommends for PDQ, used wherever Ariadne matches
+// or groups images unless a hash set says otherwise.
+const (
+	// DefaultMinQuality is the quality below which a hash is not used for
+	// similarity (flat or featureless images hash alike).
+	DefaultMinQuality = 50
+	// DefaultRadius is the Hamming distance within which two hashes are
+	// near-duplicates.
+	DefaultRadius = 31
+)
+
+// FormatDihedral is the stored form of an image's 8 dihedral hashes (in
+// DihedralNames' order): their hex forms joined by commas.
+func FormatDihedral(hs []Hash) string {
+	b := make([]byte, 0, len(hs)*(HexLen+1))
+	for i, h := range hs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = hex.AppendEncode(b, h[:])
+	}
+	return string(b)
+}
+
+// ParseDihedral reads FormatDihedral's form; it wants exactly 8 hashes.
+func ParseDihedral(s string) ([]Hash, error) {
+	out := make([]Hash, 0, 8)
+	for part := range strings.SplitSeq(s, ",") {
+		h, err := ParseHex(part)
+		if err != nil {
+			return nil, fmt.Errorf("dihedral hashes: %w", err)
+		}
+		out = append(out, h)
+	}
+	if len(out) != 8 {
+		return nil, fmt.Errorf("dihedral hashes: want 8, got %d", len(out))
+	}
+	return out, nil
 }

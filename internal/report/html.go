@@ -1,6 +1,7 @@
 package report
 
 import (
+	"github.com/ariadne-vid/ariadne/internal/store"
 	"html/template"
 	"io"
 	"strings"
@@ -10,10 +11,10 @@ import (
 // with the case file and opened offline. It holds no image content and
 // loads nothing.
 var htmlReport = template.Must(template.New("report").Funcs(template.FuncMap{
-	"upper":    strings.ToUpper,
+	"upper":    func(c store.Class) string { return strings.ToUpper(string(c)) },
 	"match":    matchLine,
 	"sighting": sightingLine,
-	"count":    func(m map[string]int64, c string) int64 { return m[c] },
+	"count":    func(m map[store.Class]int64, c store.Class) int64 { return m[c] },
 }).Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>

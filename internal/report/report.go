@@ -13,30 +13,31 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/ariadne-vid/ariadne/internal/index"
+	"github.com/ariadne-vid/ariadne/internal/pdq"
 	"github.com/ariadne-vid/ariadne/internal/store"
 )
 
 // ClusterRadius is the PDQ distance within which new media are grouped.
-const ClusterRadius = 31
+const ClusterRadius = pdq.DefaultRadius
 
 // Report is everything a report shows. Its JSON is the json format.
 type Report struct {
-	Case      store.Case        `json:"case"`
-	Exhibit   string            `json:"exhibit,omitempty"` // the scope, when one exhibit
-	Generated string            `json:"generated_at"`
-	Program   string            `json:"program,omitempty"`
-	Exhibits  []ExhibitSummary  `json:"exhibits"`
-	Totals    map[string]int64  `json:"totals"` // files per class
-	Clusters  []Cluster         `json:"new_clusters"`
-	Near      []*Media          `json:"near"`
-	Known     []*Media          `json:"known"`
-	Errors    []FileRef         `json:"errors"`
-	Runs      []store.IngestRun `json:"ingest_runs"`
+	Case      store.Case            `json:"case"`
+	Exhibit   string                `json:"exhibit,omitempty"` // the scope, when one exhibit
+	Generated string                `json:"generated_at"`
+	Program   string                `json:"program,omitempty"`
+	Exhibits  []ExhibitSummary      `json:"exhibits"`
+	Totals    map[store.Class]int64 `json:"totals"` // files per class
+	Clusters  []Cluster             `json:"new_clusters"`
+	Near      []*Media              `json:"near"`
+	Known     []*Media              `json:"known"`
+	Errors    []FileRef             `json:"errors"`
+	Runs      []store.IngestRun     `json:"ingest_runs"`
 	// OtherCases are the other cases holding this material, most first.
 	OtherCases []OtherCase `json:"other_cases"`
 }
@@ -59,13 +60,13 @@ type OtherCase struct {
 
 // MinQuality is the PDQ quality below which a hash is not compared across
 // cases: a flat image's hash is near anything.
-const MinQuality = 50
+const MinQuality = pdq.DefaultMinQuality
 
 // ExhibitSummary counts an exhibit's files per class.
 type ExhibitSummary struct {
-	Label   string           `json:"label"`
-	Files   int64            `json:"files"`
-	Classes map[string]int64 `json:"classes"`
+	Label   string                `json:"label"`
+	Files   int64                 `json:"files"`
+	Classes map[store.Class]int64 `json:"classes"`
 }
 
 // Cluster is a group of new media within ClusterRadius of each other
@@ -86,7 +87,7 @@ type Media struct {
 	Height  int                  `json:"height,omitempty"`
 	PDQ     string               `json:"pdq,omitempty"`
 	Quality int                  `json:"pdq_quality,omitempty"`
-	Class   string               `json:"class"`
+	Class   store.Class          `json:"class"`
 	Cluster int                  `json:"cluster,omitempty"`
 	Files   []FileRef            `json:"files"`
 	Matches []store.MatchedEntry `json:"matches,omitempty"`
@@ -100,17 +101,21 @@ type Media struct {
 
 // FileRef is a file of the scope.
 type FileRef struct {
-	Exhibit string `json:"exhibit"`
-	Path    string `json:"path"`
-	Class   string `json:"class,omitempty"`
-	Error   string `json:"error,omitempty"`
-	Warning string `json:"warning,omitempty"`
+	Exhibit string      `json:"exhibit"`
+	Path    string      `json:"path"`
+	Class   store.Class `json:"class,omitempty"`
+	Error   string      `json:"error,omitempty"`
+	Warning string      `json:"warning,omitempty"`
 }
+
+// notTriaged stands for the class of a file recorded before triage
+// existed (or by a run cut short before its matcher ran).
+const notTriaged store.Class = "not triaged"
 
 // classRank orders classes by how much they say about content: a media
 // seen in files of different classes (sets changed between ingests)
 // takes the strongest.
-var classRank = map[string]int{store.ClassKnown: 0, store.ClassNear: 1, store.ClassIgnorable: 2, store.ClassError: 3, store.ClassNew: 4, store.ClassOther: 5}
+var classRank = map[store.Class]int{store.ClassKnown: 0, store.ClassNear: 1, store.ClassIgnorable: 2, store.ClassError: 3, store.ClassNew: 4, store.ClassOther: 5}
 
 // Build gathers the report of a case, or of one exhibit of it.
 func Build(ctx context.Context, st *store.Store, caseNumber, exhibitLabel, program string) (*Report, error) {
@@ -118,7 +123,7 @@ func Build(ctx context.Context, st *store.Store, caseNumber, exhibitLabel, progr
 	if err != nil {
 		return nil, err
 	}
-	r := &Report{Case: c, Exhibit: exhibitLabel, Generated: time.Now().UTC().Format(time.RFC3339), Program: program, Totals: map[string]int64{}}
+	r := &Report{Case: c, Exhibit: exhibitLabel, Generated: time.Now().UTC().Format(time.RFC3339), Program: program, Totals: map[store.Class]int64{}}
 	exhibits, err := st.Exhibits(ctx, caseNumber)
 	if err != nil {
 		return nil, err
@@ -129,7 +134,7 @@ func Build(ctx context.Context, st *store.Store, caseNumber, exhibitLabel, progr
 			continue
 		}
 		scopeID = x.ID
-		r.Exhibits = append(r.Exhibits, ExhibitSummary{Label: x.Label, Classes: map[string]int64{}})
+		r.Exhibits = append(r.Exhibits, ExhibitSummary{Label: x.Label, Classes: map[store.Class]int64{}})
 		runs, err := st.IngestRuns(ctx, x.ID)
 		if err != nil {
 			return nil, err
@@ -149,7 +154,7 @@ func Build(ctx context.Context, st *store.Store, caseNumber, exhibitLabel, progr
 	err = st.ScopeFiles(ctx, c.ID, scopeID, func(sf store.ScopedFile) error {
 		class := sf.File.Class
 		if class == "" {
-			class = "not triaged"
+			class = notTriaged
 		}
 		es := summary[sf.Exhibit]
 		es.Files++
@@ -284,11 +289,7 @@ func otherCases(ctx context.Context, st *store.Store, c store.Case, media map[in
 				continue
 			}
 			qs = append(qs[:0], h)
-			for _, d := range strings.Split(m.dihedral, ",") {
-				if dh, err := index.ParseHex(d); err == nil {
-					qs = append(qs, dh)
-				}
-			}
+			qs = appendDihedral(qs, m.dihedral)
 			found = s.SearchAny(found[:0], qs, ClusterRadius)
 			for _, f := range found {
 				oc, err := caseByID(caseOf[f.ID])
@@ -381,11 +382,7 @@ func cluster(media []*Media) []Cluster {
 		// Each media's rotations and mirrors against the others' hashes,
 		// so a mirrored copy joins its original's cluster.
 		qs = append(qs[:0], h)
-		for _, d := range strings.Split(media[i].dihedral, ",") {
-			if dh, err := index.ParseHex(d); err == nil {
-				qs = append(qs, dh)
-			}
-		}
+		qs = appendDihedral(qs, media[i].dihedral)
 		found = s.SearchAny(found[:0], qs, ClusterRadius)
 		for _, f := range found {
 			if a, b := find(i), find(int(f.ID)); a != b {
@@ -411,4 +408,22 @@ func cluster(media []*Media) []Cluster {
 		}
 	}
 	return out
+}
+
+// appendDihedral adds a media's stored dihedral hashes (pdq.FormatDihedral)
+// to qs; media stored without them add none, and damaged ones are
+// logged and left out (the media's own hash still counts).
+func appendDihedral(qs []index.Hash, stored string) []index.Hash {
+	if stored == "" {
+		return qs
+	}
+	ds, err := pdq.ParseDihedral(stored)
+	if err != nil {
+		slog.Warn("stored dihedral PDQ hashes unreadable; rotations and mirrors not compared", "err", err)
+		return qs
+	}
+	for _, d := range ds {
+		qs = append(qs, index.FromPDQ(d))
+	}
+	return qs
 }

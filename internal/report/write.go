@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -33,9 +35,9 @@ func (r *Report) Write(w io.Writer, format string) error {
 
 // classColumns are the classes in the order the tables show them, and
 // any other value found (files of an interrupted run not yet triaged).
-func (r *Report) classColumns() []string {
-	cols := append([]string(nil), store.Classes...)
-	for c := range r.Totals {
+func (r *Report) classColumns() []store.Class {
+	cols := append([]store.Class(nil), store.Classes...)
+	for _, c := range slices.Sorted(maps.Keys(r.Totals)) {
 		known := false
 		for _, k := range cols {
 			known = known || k == c
@@ -127,10 +129,10 @@ func (r *Report) writeText(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprint(tw, "EXHIBIT\tFILES\t")
 	for _, c := range cols {
-		fmt.Fprintf(tw, "%s\t", strings.ToUpper(c))
+		fmt.Fprintf(tw, "%s\t", strings.ToUpper(string(c)))
 	}
 	fmt.Fprintln(tw)
-	row := func(label string, files int64, counts map[string]int64) {
+	row := func(label string, files int64, counts map[store.Class]int64) {
 		fmt.Fprintf(tw, "%s\t%d\t", label, files)
 		for _, c := range cols {
 			fmt.Fprintf(tw, "%d\t", counts[c])
@@ -236,7 +238,7 @@ func (r *Report) writeCSV(w io.Writer) error {
 		}
 		for _, f := range m.Files {
 			written[f.Exhibit+"\x00"+f.Path] = true
-			base := []string{f.Exhibit, f.Path, m.Class, itoa(int64(m.Cluster)), m.SHA256, m.MD5, m.SHA1, m.MIME, fmt.Sprint(m.Size), itoa(int64(m.Width)),
+			base := []string{f.Exhibit, f.Path, string(m.Class), itoa(int64(m.Cluster)), m.SHA256, m.MD5, m.SHA1, m.MIME, fmt.Sprint(m.Size), itoa(int64(m.Width)),
 				itoa(int64(m.Height)), m.PDQ, itoa(int64(m.Quality))}
 			tail := []string{strings.Join(elsewhere, "; "), f.Error, f.Warning}
 			if len(m.Matches) == 0 {
@@ -268,7 +270,7 @@ func (r *Report) writeCSV(w io.Writer) error {
 	for _, f := range r.Errors {
 		if !written[f.Exhibit+"\x00"+f.Path] {
 			row := make([]string, 23)
-			row[0], row[1], row[2], row[21], row[22] = f.Exhibit, f.Path, f.Class, f.Error, f.Warning
+			row[0], row[1], row[2], row[21], row[22] = f.Exhibit, f.Path, string(f.Class), f.Error, f.Warning
 			cw.Write(row)
 		}
 	}

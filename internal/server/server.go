@@ -30,7 +30,7 @@ import (
 
 	"github.com/ariadne-vid/ariadne/internal/hasher"
 	"github.com/ariadne-vid/ariadne/internal/imaging"
-	"github.com/ariadne-vid/ariadne/internal/ingest"
+	"github.com/ariadne-vid/ariadne/internal/match"
 	"github.com/ariadne-vid/ariadne/internal/pdq"
 	"github.com/ariadne-vid/ariadne/internal/store"
 )
@@ -54,13 +54,9 @@ type Server struct {
 	st   *store.Store
 	opts Options
 
-	// The matcher is rebuilt when a known-bad set changes; lookups share
-	// it one at a time (it is not safe for concurrent use).
-	mu      sync.Mutex
-	matcher *ingest.Matcher
-	state   string
-	checked time.Time
-	builtAt time.Time
+	// The matcher, rebuilt when a known-bad set changes; lookups use it
+	// concurrently.
+	matcher *match.Live
 
 	hashers sync.Pool
 	routes  []string
@@ -75,7 +71,8 @@ func New(ctx context.Context, st *store.Store, opts Options) (*Server, error) {
 	opts.Hasher.Dihedral = true
 	s := &Server{st: st, opts: opts}
 	s.hashers.New = func() any { return hasher.New(opts.Hasher) }
-	if err := s.refresh(ctx, true); err != nil {
+	var err error
+	if s.matcher, err = match.NewLive(ctx, st, opts.IndexCache, pdq.DefaultMinQuality); err != nil {
 		return nil, err
 	}
 	s.mux = http.NewServeMux()
@@ -94,13 +91,7 @@ func New(ctx context.Context, st *store.Store, opts Options) (*Server, error) {
 }
 
 // Close releases the indexes.
-func (s *Server) Close() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.matcher != nil {
-		s.matcher.Close()
-	}
-}
+func (s *Server) Close() { s.matcher.Close() }
 
 func (s *Server) handle(pattern string, h func(http.ResponseWriter, *http.Request) error) {
 	s.routes = append(s.routes, pattern[strings.Index(pattern, " ")+1:])
@@ -153,32 +144,6 @@ func writeError(w http.ResponseWriter, code int, msg string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(code)
 	json.NewEncoder(w).Encode(map[string]string{"error": msg})
-}
-
-// refresh rebuilds the matcher when the known-bad sets changed since it
-// was built (checked at most once a second). Callers hold s.mu, except
-// New.
-func (s *Server) refresh(ctx context.Context, force bool) error {
-	if !force && time.Since(s.checked) < time.Second {
-		return nil
-	}
-	state, _, err := s.st.KnownBadState(ctx)
-	if err != nil {
-		return fmt.Errorf("hash sets: %w", err)
-	}
-	s.checked = time.Now()
-	if state == s.state && s.matcher != nil {
-		return nil
-	}
-	m, err := ingest.NewMatcher(ctx, s.st, s.opts.IndexCache, ingest.DefaultMinQuality)
-	if err != nil {
-		return err
-	}
-	if s.matcher != nil {
-		s.matcher.Close()
-	}
-	s.matcher, s.state, s.builtAt = m, state, time.Now()
-	return nil
 }
 
 func (s *Server) status(w http.ResponseWriter, r *http.Request) error {
@@ -281,19 +246,18 @@ func (s *Server) signalTypes(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) indexStatus(w http.ResponseWriter, r *http.Request) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := s.refresh(r.Context(), false); err != nil {
+	st, err := s.matcher.IndexStatus(r.Context())
+	if err != nil {
 		return err
 	}
 	return writeJSON(w, map[string]any{
-		"pdq": map[string]any{"present": true, "size": s.matcher.Len(), "built_at": s.builtAt.UTC().Format(time.RFC3339)},
+		"pdq": map[string]any{"present": true, "size": st.Size, "built_at": st.BuiltAt.UTC().Format(time.RFC3339)},
 	})
 }
 
-// match is a bank content found, as HMA returns it; distance is a string
+// bankMatch is a bank content found, as HMA returns it; distance is a string
 // there ("0").
-type match struct {
+type bankMatch struct {
 	BankContentID int64  `json:"bank_content_id"`
 	Distance      string `json:"distance"`
 	// Ariadne's: the entry's key in its set, how it matched and what the
@@ -304,17 +268,12 @@ type match struct {
 }
 
 // lookup matches a query and groups the matches by signal type, then set.
-func (s *Server) lookup(ctx context.Context, q ingest.Query) (map[string]map[string][]match, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := s.refresh(ctx, false); err != nil {
-		return nil, err
-	}
+func (s *Server) lookup(ctx context.Context, q match.Query) (map[string]map[string][]bankMatch, error) {
 	res, err := s.matcher.Lookup(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]map[string][]match{}
+	out := map[string]map[string][]bankMatch{}
 	for _, m := range res.Matches {
 		ref, err := s.st.EntryByID(ctx, m.EntryID)
 		if err != nil {
@@ -322,9 +281,9 @@ func (s *Server) lookup(ctx context.Context, q ingest.Query) (map[string]map[str
 		}
 		t := hmaSignalType(m.SignalType)
 		if out[t] == nil {
-			out[t] = map[string][]match{}
+			out[t] = map[string][]bankMatch{}
 		}
-		mt := match{BankContentID: m.EntryID, Distance: strconv.Itoa(m.Distance), EntryKey: ref.Entry.Key, SignalType: m.SignalType}
+		mt := bankMatch{BankContentID: m.EntryID, Distance: strconv.Itoa(m.Distance), EntryKey: ref.Entry.Key, SignalType: m.SignalType}
 		if m.Detail != "" {
 			mt.Detail = json.RawMessage(m.Detail)
 		}
@@ -362,7 +321,7 @@ func (s *Server) rawLookup(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var all []match
+	var all []bankMatch
 	for _, name := range slices.Sorted(maps.Keys(banks)) {
 		all = append(all, banks[name]...)
 	}
@@ -381,9 +340,9 @@ func (s *Server) rawLookup(w http.ResponseWriter, r *http.Request) error {
 }
 
 // lookupByHash matches the hash a request names: bank → contents.
-func (s *Server) lookupByHash(r *http.Request) (map[string][]match, error) {
+func (s *Server) lookupByHash(r *http.Request) (map[string][]bankMatch, error) {
 	t, v := r.URL.Query().Get("signal_type"), strings.TrimSpace(r.URL.Query().Get("signal"))
-	var q ingest.Query
+	var q match.Query
 	switch t {
 	case "pdq":
 		h, err := pdq.ParseHex(v)
@@ -415,7 +374,7 @@ func (s *Server) lookupByHash(r *http.Request) (map[string][]match, error) {
 		return nil, err
 	}
 	// HMA answers a lookup by hash with the banks alone.
-	banks := map[string][]match{}
+	banks := map[string][]bankMatch{}
 	for _, bySet := range found {
 		for set, ms := range bySet {
 			banks[set] = append(banks[set], ms...)
@@ -444,7 +403,7 @@ func (s *Server) lookupContent(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	q := ingest.Query{MD5: res.MD5, SHA1: res.SHA1, SHA256: res.SHA256, Dihedral: res.PDQDihedral, VPDQ: res.VPDQFrames, Audio: res.AudioItems, AudioAtSpeeds: res.AudioAtSpeeds}
+	q := match.Query{MD5: res.MD5, SHA1: res.SHA1, SHA256: res.SHA256, Dihedral: res.PDQDihedral, VPDQ: res.VPDQFrames, Audio: res.AudioItems, AudioAtSpeeds: res.AudioAtSpeeds}
 	if res.PDQ != nil {
 		q.PDQ, q.PDQQuality = res.PDQ, *res.PDQQuality
 	}

@@ -116,7 +116,7 @@ func TestHMACompatibleAPI(t *testing.T) {
 			t.Errorf("/status without the key: %d %s", code, body)
 		}
 
-		type matches = map[string][]match
+		type matches = map[string][]bankMatch
 		code, body := c.get("/m/lookup?signal_type=pdq&signal=" + res.PDQ.String())
 		if got := decode[matches](t, body); code != 200 || len(got["TEST_BANK"]) != 1 || got["TEST_BANK"][0].Distance != "0" || got["TEST_BANK"][0].EntryKey != "k1" {
 			t.Errorf("PDQ lookup: %d %s", code, body)
@@ -126,7 +126,7 @@ func TestHMACompatibleAPI(t *testing.T) {
 			t.Errorf("raw lookup: %s", body)
 		}
 		_, body = c.get("/m/raw_lookup?include_distance=true&signal_type=pdq&signal=" + res.PDQ.String())
-		if raw := decode[map[string][]match](t, body)["matches"]; len(raw) != 1 || raw[0].Distance != "0" {
+		if raw := decode[map[string][]bankMatch](t, body)["matches"]; len(raw) != 1 || raw[0].Distance != "0" {
 			t.Errorf("raw lookup with distances: %s", body)
 		}
 		_, body = c.get("/m/lookup?signal_type=video_md5&signal=" + strings.ToUpper(res.MD5))
@@ -156,9 +156,7 @@ func TestHMACompatibleAPI(t *testing.T) {
 		// A set imported while serving is seen.
 		late, _ := st.SaveHashSet(ctx, store.HashSet{Name: "LATE", Kind: store.KnownBad, Radius: 31})
 		storetest.WriteEntries(t, st, late.ID, store.Entry{Key: "o1", PDQ: ores.PDQ.String()})
-		srv.mu.Lock()
-		srv.checked = srv.checked.AddDate(0, 0, -1) // as if a second had passed
-		srv.mu.Unlock()
+		srv.matcher.SetInterval(0) // as if a second had passed at every lookup
 		if _, body = c.get("/m/lookup?signal_type=pdq&signal=" + ores.PDQ.String()); len(decode[matches](t, body)["LATE"]) != 1 {
 			t.Errorf("a set imported while serving: %s", body)
 		}
@@ -255,7 +253,7 @@ func TestVideoLookup(t *testing.T) {
 	ts := httptest.NewServer(srv.Handler())
 	defer ts.Close()
 	code, body := client{t: t, base: ts.URL}.post("/m/lookup", "video", "copy.mp4", copy)
-	got := decode[map[string]map[string][]match](t, body)
+	got := decode[map[string]map[string][]bankMatch](t, body)
 	if code != 200 || len(got["vpdq"]["VIDEOS"]) != 1 || got["vpdq"]["VIDEOS"][0].EntryKey != "chair" || !strings.Contains(string(got["vpdq"]["VIDEOS"][0].Detail), `"segments"`) {
 		t.Errorf("video lookup: %d %s", code, body)
 	}

@@ -33,11 +33,21 @@ type Exhibit struct {
 	Notes           string `json:"notes,omitempty"`
 }
 
-func nullable(s string) any {
+// nullable stores an empty string (or string-typed value) as NULL.
+func nullable[S ~string](s S) any {
 	if s == "" {
 		return nil
 	}
-	return s
+	return string(s)
+}
+
+// nullPtr stores a nil pointer as NULL and anything else as its value:
+// NULL is "unknown", distinct from 0 or false.
+func nullPtr[T any](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return *p
 }
 
 // agencyID returns the ID of the named agency, creating it.

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/ariadne-vid/ariadne/internal/digest"
+	"github.com/ariadne-vid/ariadne/internal/pdq"
 	"strings"
 )
 
@@ -75,7 +77,7 @@ func (s *Store) SaveHashSet(ctx context.Context, hs HashSet) (HashSet, error) {
 		return hs, fmt.Errorf("hash set kind %q: want %s or %s", hs.Kind, KnownBad, KnownGood)
 	}
 	if hs.Radius == 0 {
-		hs.Radius = 31
+		hs.Radius = pdq.DefaultRadius
 	}
 	t := now()
 	_, err := s.db.ExecContext(ctx, s.rebind(`INSERT INTO hashset (name, source, version, kind, radius, category_scheme, created_at, updated_at)
@@ -129,31 +131,10 @@ var entryColumns = []string{"hashset_id", "entry_key", "md5", "sha1", "sha256", 
 	"victim_identified", "offender_identified", "is_distributed", "is_precategorized", "mime", "size", "file_name", "tags", "comments",
 	"date_updated", "extra", "tombstone"}
 
-func nullBool(b *bool) any {
-	if b == nil {
-		return nil
-	}
-	return *b
-}
-
-func nullString(p *string) any {
-	if p == nil {
-		return nil
-	}
-	return *p
-}
-
-func nullInt(p *int64) any {
-	if p == nil {
-		return nil
-	}
-	return *p
-}
-
 func (e *Entry) args(hashSetID int64) []any {
 	return []any{hashSetID, e.Key, nullable(e.MD5), nullable(e.SHA1), nullable(e.SHA256), nullable(e.PDQ), nullable(e.PhotoDNA),
-		nullable(e.VPDQ), nullable(e.Chromaprint), nullable(e.CategoryScheme), nullString(e.Category), nullable(e.Series), nullBool(e.VictimIdentified), nullBool(e.OffenderIdentified),
-		nullBool(e.IsDistributed), nullBool(e.IsPrecategorized), nullable(e.MIME), nullInt(e.Size), nullable(e.FileName),
+		nullable(e.VPDQ), nullable(e.Chromaprint), nullable(e.CategoryScheme), nullPtr(e.Category), nullable(e.Series), nullPtr(e.VictimIdentified), nullPtr(e.OffenderIdentified),
+		nullPtr(e.IsDistributed), nullPtr(e.IsPrecategorized), nullable(e.MIME), nullPtr(e.Size), nullable(e.FileName),
 		nullable(e.Tags), nullable(e.Comments), nullable(e.DateUpdated), nullable(e.Extra), e.Tombstone}
 }
 
@@ -571,16 +552,12 @@ func (s *Store) LookupExact(ctx context.Context, hashes []string) ([]Hit, error)
 func (s *Store) lookupExact(ctx context.Context, hashes []string) ([]ExactHit, error) {
 	byCol := map[string][]any{}
 	for _, h := range hashes {
-		switch len(h) {
-		case 32:
-			byCol["md5"] = append(byCol["md5"], h)
-		case 40:
-			byCol["sha1"] = append(byCol["sha1"], h)
-		case 64:
-			byCol["sha256"] = append(byCol["sha256"], h)
-		default:
-			return nil, fmt.Errorf("lookup %q: not an MD5, SHA-1 or SHA-256", h)
+		kind, err := digest.ExactKindOfHex(h)
+		if err != nil {
+			return nil, fmt.Errorf("lookup: %w", err)
 		}
+		// The entry columns are named for their kinds.
+		byCol[string(kind)] = append(byCol[string(kind)], h)
 	}
 	var hits []ExactHit
 	for _, col := range []string{"md5", "sha1", "sha256"} {

@@ -12,18 +12,25 @@ import (
 	"time"
 )
 
+// Class is a file's triage class, as stored.
+type Class string
+
 // Triage classes of a file, in order of precedence.
 const (
-	ClassKnown     = "known"     // exact match to a known-bad set
-	ClassNear      = "near"      // PDQ within a known-bad set's radius
-	ClassIgnorable = "ignorable" // exact match to a known-good set
-	ClassError     = "error"     // unreadable or undecodable, with the reason
-	ClassNew       = "new"       // media that matched nothing
-	ClassOther     = "other"     // not media
+	ClassKnown     Class = "known"     // exact match to a known-bad set
+	ClassNear      Class = "near"      // PDQ within a known-bad set's radius
+	ClassIgnorable Class = "ignorable" // exact match to a known-good set
+	ClassError     Class = "error"     // unreadable or undecodable, with the reason
+	ClassNew       Class = "new"       // media that matched nothing
+	ClassOther     Class = "other"     // not media
 )
 
 // Classes lists the triage classes in the order reports show them.
-var Classes = []string{ClassNew, ClassNear, ClassKnown, ClassIgnorable, ClassOther, ClassError}
+var Classes = []Class{ClassNew, ClassNear, ClassKnown, ClassIgnorable, ClassOther, ClassError}
+
+// SignalPDQ is the signal type of an image's PDQ hash (and of a match by
+// it).
+const SignalPDQ = "pdq"
 
 // SignalPDQDihedral is the signal type of the 8 dihedral PDQ hashes of an
 // image (orig, rot90, rot180, rot270, flipx, flipy, flipp, flipm), comma

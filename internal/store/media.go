@@ -35,7 +35,7 @@ type File struct {
 	Error      string `json:"error,omitempty"`
 	Warning    string `json:"warning,omitempty"`
 	// Class is the file's triage class (ClassKnown, ...).
-	Class string `json:"class,omitempty"`
+	Class Class `json:"class,omitempty"`
 }
 
 // Match links media (and the file it was seen as) to a hash-set entry.

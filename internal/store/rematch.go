@@ -35,7 +35,7 @@ func (s *Store) AVSignalsOf(ctx context.Context, mediaIDs []int64) (map[int64][]
 // outranks lists, for each class a match can give, the classes it does
 // not replace: a file's class only rises (known > near > ignorable >
 // anything else), as ingest's precedence has it.
-var outranks = map[string][]any{
+var outranks = map[Class][]any{
 	ClassKnown:     {ClassKnown},
 	ClassNear:      {ClassKnown, ClassNear},
 	ClassIgnorable: {ClassKnown, ClassNear, ClassIgnorable},
@@ -46,7 +46,7 @@ var outranks = map[string][]any{
 type MediaMatches struct {
 	MediaID int64
 	Matches []Match
-	Class   string // ClassKnown, ClassNear or ClassIgnorable
+	Class   Class // ClassKnown, ClassNear or ClassIgnorable
 }
 
 // ApplyMatches records matches found after ingest (a hash set imported

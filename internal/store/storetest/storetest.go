@@ -41,7 +41,11 @@ func ForEach(t *testing.T, fn func(t *testing.T, e Engine)) {
 	})
 }
 
-func open(t *testing.T, dsn string) *store.Store {
+// OpenSQLite opens (creating it) a SQLite store at path, closed when the
+// test ends.
+func OpenSQLite(t testing.TB, path string) *store.Store { return open(t, path) }
+
+func open(t testing.TB, dsn string) *store.Store {
 	s, err := store.Open(context.Background(), dsn)
 	if err != nil {
 		t.Fatal(err)

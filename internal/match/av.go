@@ -1,4 +1,4 @@
-package ingest
+package match
 
 import (
 	"context"
@@ -6,10 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math"
 	"os"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/ariadne-vid/ariadne/internal/audio"
 	"github.com/ariadne-vid/ariadne/internal/index"
@@ -26,25 +28,29 @@ import (
 // on disk like the PDQ index, and an entry's frames or fingerprint are
 // read from the store only when an index hits it: a set of many videos
 // and sounds is not read at each start.
+//
+// It is safe for concurrent use: the indexes are read-only once loaded,
+// searchers (scratch space) come from a pool, and the entries read so
+// far are kept in memos locked only around their maps.
 type avMatcher struct {
-	st       *store.Store
-	frames   *index.Index // IDs are entry IDs; one per usable frame
-	searcher *index.Searcher
-	vpdq     map[int64][]video.Frame // entries hit so far
-	items    *itemIndex              // fingerprint item → entries holding it
-	prints   map[int64][]uint32      // entries hit so far
+	st        *store.Store
+	frames    *index.Index        // IDs are entry IDs; one per usable frame
+	searchers sync.Pool           // of *index.Searcher over frames
+	vpdq      memo[[]video.Frame] // entries hit so far
+	items     *itemIndex          // fingerprint item → entries holding it
+	prints    memo[[]uint32]      // entries hit so far
 }
 
 // newAVMatcher loads the known-bad video and audio indexes; with a cache
 // base, they are kept in base-vpdq.STATE.idx and base-audio.STATE.idx,
 // state being the known-bad sets' (store.KnownBadState).
 func newAVMatcher(ctx context.Context, st *store.Store, cacheBase, state string) (*avMatcher, error) {
-	m := &avMatcher{st: st, vpdq: map[int64][]video.Frame{}, prints: map[int64][]uint32{}}
+	m := &avMatcher{st: st}
 	var err error
 	if m.frames, err = loadFrameIndex(ctx, st, cacheBase, state); err != nil {
 		return nil, err
 	}
-	m.searcher = m.frames.Searcher()
+	m.searchers.New = func() any { return m.frames.Searcher() }
 	if m.items, err = loadAudioItems(ctx, st, cacheBase, state); err != nil {
 		m.frames.Close()
 		return nil, err
@@ -136,7 +142,7 @@ func loadAudioItems(ctx context.Context, st *store.Store, cacheBase, state strin
 // printOf returns a known entry's fingerprint items, read from the store
 // the first time.
 func (m *avMatcher) printOf(ctx context.Context, id int64) ([]uint32, error) {
-	if p, ok := m.prints[id]; ok {
+	if p, ok := m.prints.get(id); ok {
 		return p, nil
 	}
 	text, err := m.st.EntryChromaprint(ctx, id)
@@ -147,7 +153,7 @@ func (m *avMatcher) printOf(ctx context.Context, id int64) ([]uint32, error) {
 	if err != nil {
 		slog.Warn("known-bad entry has an unreadable audio fingerprint", "entry", id, "err", err)
 	}
-	m.prints[id] = items
+	m.prints.put(id, items)
 	return items, nil
 }
 
@@ -158,7 +164,7 @@ func (m *avMatcher) close() { m.frames.Close() }
 // framesOf returns a known entry's vPDQ frames, read from the store the
 // first time.
 func (m *avMatcher) framesOf(ctx context.Context, id int64) ([]video.Frame, error) {
-	if f, ok := m.vpdq[id]; ok {
+	if f, ok := m.vpdq.get(id); ok {
 		return f, nil
 	}
 	text, err := m.st.EntryVPDQ(ctx, id)
@@ -169,7 +175,7 @@ func (m *avMatcher) framesOf(ctx context.Context, id int64) ([]video.Frame, erro
 	if err != nil {
 		slog.Warn("known-bad entry has an unreadable vPDQ hash", "entry", id, "err", err)
 	}
-	m.vpdq[id] = frames
+	m.vpdq.put(id, frames)
 	return frames, nil
 }
 
@@ -180,43 +186,48 @@ func (m *avMatcher) framesOf(ctx context.Context, id int64) ([]video.Frame, erro
 // below it is not compared, as the reference drops such frames.
 // The match's detail names the nearest frame, found among the entry's
 // frames (read from the store: hits are rare).
-func (m *avMatcher) matchStill(ctx context.Context, r *record) error {
-	if m.frames.Len() == 0 || *r.res.PDQQuality < video.DefaultMatch.MinQuality {
+func (m *avMatcher) matchStill(ctx context.Context, j *job) error {
+	if m.frames.Len() == 0 || j.q.PDQQuality < video.DefaultMatch.MinQuality {
 		return nil
 	}
-	qs := make([]index.Hash, len(r.dihedral))
-	for i, h := range r.dihedral {
+	qs := make([]index.Hash, len(j.dihedral))
+	for i, h := range j.dihedral {
 		qs[i] = index.FromPDQ(h)
 	}
 	// SearchAny keeps each entry once, at its nearest frame.
-	for _, f := range m.searcher.SearchAny(nil, qs, video.DefaultMatch.Distance) {
+	sr := m.searchers.Get().(*index.Searcher)
+	found := sr.SearchAny(nil, qs, video.DefaultMatch.Distance)
+	m.searchers.Put(sr)
+	for _, f := range found {
 		frames, err := m.framesOf(ctx, int64(f.ID))
 		if err != nil {
 			return err
 		}
 		mt := store.Match{EntryID: int64(f.ID), SignalType: store.SignalVPDQFrame, Distance: f.Distance}
 		for _, fr := range frames {
-			if fr.Quality >= video.DefaultMatch.MinQuality && slices.ContainsFunc(r.dihedral, func(h pdq.Hash) bool { return pdq.Distance(h, fr.Hash) == f.Distance }) {
+			if fr.Quality >= video.DefaultMatch.MinQuality && slices.ContainsFunc(j.dihedral, func(h pdq.Hash) bool { return pdq.Distance(h, fr.Hash) == f.Distance }) {
 				mt.Detail = detailJSON(map[string]any{"frame_index": fr.Index, "frame_time": fr.Timestamp})
 				break
 			}
 		}
-		r.matches = append(r.matches, mt)
-		r.near = true
+		j.res.Matches = append(j.res.Matches, mt)
+		j.res.Near = true
 	}
 	return nil
 }
 
-// match adds the vPDQ and audio matches of a record.
-func (m *avMatcher) match(ctx context.Context, r *record) error {
-	if len(r.res.VPDQFrames) > 0 && m.frames.Len() > 0 {
+// match adds the vPDQ and audio matches of a query.
+func (m *avMatcher) match(ctx context.Context, j *job) error {
+	if len(j.q.VPDQ) > 0 && m.frames.Len() > 0 {
 		votes := map[int64]int{}
 		var found []index.Match
-		for _, f := range r.res.VPDQFrames {
+		sr := m.searchers.Get().(*index.Searcher)
+		defer m.searchers.Put(sr)
+		for _, f := range j.q.VPDQ {
 			if f.Quality < video.DefaultMatch.MinQuality {
 				continue
 			}
-			found = m.searcher.Search(found[:0], index.FromPDQ(f.Hash), video.DefaultMatch.Distance)
+			found = sr.Search(found[:0], index.FromPDQ(f.Hash), video.DefaultMatch.Distance)
 			hit := map[int64]bool{}
 			for _, x := range found {
 				hit[int64(x.ID)] = true
@@ -225,40 +236,40 @@ func (m *avMatcher) match(ctx context.Context, r *record) error {
 				votes[id]++
 			}
 		}
-		for id := range votes {
+		for _, id := range slices.Sorted(maps.Keys(votes)) {
 			known, err := m.framesOf(ctx, id)
 			if err != nil {
 				return err
 			}
-			c := video.Compare(r.res.VPDQFrames, known, video.DefaultMatch)
+			c := video.Compare(j.q.VPDQ, known, video.DefaultMatch)
 			if c.Match {
 				// The distance of a vPDQ match: the share of the query's
 				// frames that did not match, in percent.
-				r.matches = append(r.matches, store.Match{EntryID: id, SignalType: store.SignalVPDQ, Distance: int(math.Round(100 - c.QueryPercent)),
+				j.res.Matches = append(j.res.Matches, store.Match{EntryID: id, SignalType: store.SignalVPDQ, Distance: int(math.Round(100 - c.QueryPercent)),
 					Detail: detailJSON(map[string]any{"query_match_percent": c.QueryPercent, "compared_match_percent": c.ComparedPercent, "segments": c.Segments})})
-				r.near = true
+				j.res.Near = true
 			}
 		}
 	}
-	if len(r.res.AudioItems) > 0 && m.items.len() > 0 {
+	if len(j.q.Audio) > 0 && m.items.len() > 0 {
 		votes := map[int64]int{}
-		for _, it := range r.res.AudioItems {
+		for _, it := range j.q.Audio {
 			m.items.each(it, func(id int64) { votes[id]++ })
 		}
-		for _, items := range r.res.AudioAtSpeeds {
+		for _, items := range j.q.AudioAtSpeeds {
 			for _, it := range items {
 				m.items.each(it, func(id int64) { votes[id]++ })
 			}
 		}
-		for id, n := range votes {
-			if n < 2 {
+		for _, id := range slices.Sorted(maps.Keys(votes)) {
+			if votes[id] < 2 {
 				continue
 			}
 			known, err := m.printOf(ctx, id)
 			if err != nil {
 				return err
 			}
-			c := audio.CompareAtSpeeds(r.res.AudioItems, r.res.AudioAtSpeeds, known, audio.DefaultMatch)
+			c := audio.CompareAtSpeeds(j.q.Audio, j.q.AudioAtSpeeds, known, audio.DefaultMatch)
 			if c.Match {
 				// The distance of an audio match: the bit error rate of the
 				// matched segments, in percent.
@@ -266,9 +277,9 @@ func (m *avMatcher) match(ctx context.Context, r *record) error {
 				if c.Speed != 0 {
 					detail["speed"] = c.Speed
 				}
-				r.matches = append(r.matches, store.Match{EntryID: id, SignalType: store.SignalChromaprint, Distance: int(math.Round(100 * c.BER)),
+				j.res.Matches = append(j.res.Matches, store.Match{EntryID: id, SignalType: store.SignalChromaprint, Distance: int(math.Round(100 * c.BER)),
 					Detail: detailJSON(detail)})
-				r.near = true
+				j.res.Near = true
 			}
 		}
 	}

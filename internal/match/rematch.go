@@ -1,4 +1,4 @@
-package ingest
+package match
 
 import (
 	"context"
@@ -17,6 +17,16 @@ type RematchOptions struct {
 	MinQuality int    // as Options.MinQuality
 	IndexCache string // as Options.IndexCache
 	BatchSize  int    // media matched and written per transaction
+}
+
+func (o RematchOptions) withDefaults() RematchOptions {
+	if o.MinQuality == 0 {
+		o.MinQuality = pdq.DefaultMinQuality
+	}
+	if o.BatchSize <= 0 {
+		o.BatchSize = 500
+	}
+	return o
 }
 
 // RematchSummary says what a rematch found.
@@ -44,12 +54,7 @@ type storedMedia struct {
 // recorded is removed.
 func Rematch(ctx context.Context, st *store.Store, caseID, exhibitID int64, opts RematchOptions) (RematchSummary, error) {
 	var sum RematchSummary
-	if opts.MinQuality == 0 {
-		opts.MinQuality = DefaultMinQuality
-	}
-	if opts.BatchSize <= 0 {
-		opts.BatchSize = 500
-	}
+	opts = opts.withDefaults()
 	// The scope is read whole first: a SQLite store has one connection,
 	// which the writes below need.
 	seen := map[int64]bool{}
@@ -83,17 +88,18 @@ func Rematch(ctx context.Context, st *store.Store, caseID, exhibitID int64, opts
 		if err != nil {
 			return sum, fmt.Errorf("rematch: %w", err)
 		}
-		batch := make([]*record, len(part))
+		queries := make([]Query, len(part))
 		for i, m := range part {
-			batch[i] = m.record(av[m.media.ID])
+			queries[i] = m.query(av[m.media.ID])
 		}
-		if err := matcher.Match(ctx, batch); err != nil {
+		results, err := matcher.Match(ctx, queries)
+		if err != nil {
 			return sum, fmt.Errorf("rematch: %w", err)
 		}
 		var found []store.MediaMatches
-		for _, r := range batch {
-			if r.known || r.near || r.ignorable {
-				found = append(found, store.MediaMatches{MediaID: r.media.ID, Matches: r.matches, Class: r.class()})
+		for i, res := range results {
+			if c := res.Class(); c != "" {
+				found = append(found, store.MediaMatches{MediaID: part[i].media.ID, Matches: res.Matches, Class: c})
 			}
 		}
 		added, reclassified, err := st.ApplyMatches(ctx, found)
@@ -107,19 +113,14 @@ func Rematch(ctx context.Context, st *store.Store, caseID, exhibitID int64, opts
 	return sum, nil
 }
 
-// record rebuilds, from the stored hashes, the record ingest matched.
-func (m storedMedia) record(av []store.Signal) *record {
+// query rebuilds, from the stored hashes, the query ingest made.
+func (m storedMedia) query(av []store.Signal) Query {
 	q := Query{MD5: m.media.MD5, SHA1: m.media.SHA1, SHA256: m.media.SHA256, PDQQuality: m.quality}
 	if h, err := pdq.ParseHex(m.pdq); err == nil {
 		q.PDQ = &h
 		if m.dihedral != "" {
-			for _, x := range strings.Split(m.dihedral, ",") {
-				if d, err := pdq.ParseHex(x); err == nil {
-					q.Dihedral = append(q.Dihedral, d)
-				}
-			}
-			if len(q.Dihedral) != 8 {
-				q.Dihedral = nil
+			if q.Dihedral, err = pdq.ParseDihedral(m.dihedral); err != nil {
+				slog.Warn("stored dihedral PDQ hashes unreadable; media matched by its own PDQ", "sha256", m.media.SHA256, "err", err)
 			}
 		}
 	} else if m.pdq != "" {
@@ -154,9 +155,5 @@ func (m storedMedia) record(av []store.Signal) *record {
 			}
 		}
 	}
-	r := queryRecord(q)
-	media := m.media
-	r.media = &media
-	r.res.MIME = media.MIME
-	return r
+	return q
 }

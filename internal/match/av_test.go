@@ -1,4 +1,4 @@
-package ingest
+package match
 
 import (
 	"context"
@@ -45,7 +45,7 @@ func TestVPDQFrameIndexCached(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "s.db")
-	st := openSQLite(t, db)
+	st := storetest.OpenSQLite(t, db)
 	prefix := db + ".pdq"
 	a, b := randomVideo(1, 90), randomVideo(2, 90)
 	sound := make([]uint32, 400)
@@ -61,16 +61,16 @@ func TestVPDQFrameIndexCached(t *testing.T) {
 
 	matchesOf := func(m *Matcher, frames []video.Frame) []string {
 		t.Helper()
-		r := &record{}
-		r.res.VPDQFrames = frames
+		q := Query{VPDQ: frames}
 		if frames == nil {
-			r.res.AudioItems = sound[50:350] // a 300-item cut of the known sound
+			q.Audio = sound[50:350] // a 300-item cut of the known sound
 		}
-		if err := m.av.match(ctx, r); err != nil {
+		res, err := m.Lookup(ctx, q)
+		if err != nil {
 			t.Fatal(err)
 		}
 		var keys []string
-		for _, mt := range r.matches {
+		for _, mt := range res.Matches {
 			e, err := st.EntryByID(ctx, mt.EntryID)
 			if err != nil {
 				t.Fatal(err)
