@@ -108,7 +108,7 @@ func runIngest(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	reporter.finish(progress.Snapshot(), sum, *caseNumber, *label)
-	if err != nil && sum.Status == "interrupted" {
+	if err != nil && sum.Status == store.RunInterrupted {
 		return errInterrupted
 	}
 	return err

@@ -15,10 +15,8 @@ package ingest
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"path/filepath"
 	"runtime"
@@ -33,7 +31,6 @@ import (
 	"github.com/ariadne-vid/ariadne/internal/match"
 	"github.com/ariadne-vid/ariadne/internal/pdq"
 	"github.com/ariadne-vid/ariadne/internal/store"
-	"github.com/ariadne-vid/ariadne/internal/walk"
 )
 
 // Options configure a run.
@@ -80,7 +77,7 @@ func (o Options) withDefaults() Options {
 // Summary is what a run did.
 type Summary struct {
 	RunID   int64                 `json:"run_id"`
-	Status  string                `json:"status"`
+	Status  store.RunStatus       `json:"status"`
 	Files   int64                 `json:"files"`   // files found on disk and done this run, skipped included
 	Skipped int64                 `json:"skipped"` // unchanged since a previous run
 	Records int64                 `json:"records"` // recorded this run, archive members included
@@ -158,290 +155,58 @@ func Run(ctx context.Context, st *store.Store, exhibit store.Exhibit, paths []st
 	if err != nil {
 		return Summary{}, err
 	}
-	var skip map[store.FileKey]struct{}
+	walker := &walker{roots: roots, progress: progress}
 	if !opts.Rehash {
-		if skip, err = st.IngestedKeys(ctx, exhibit.ID); err != nil {
-			return Summary{}, fmt.Errorf("ingest: files already recorded: %w", err)
+		if walker.skip, err = st.IngestedKeys(ctx, exhibit.ID); err != nil {
+			return Summary{}, fmt.Errorf("files already recorded: %w", err)
 		}
 	}
 	matcher, err := match.NewMatcher(ctx, st, opts.IndexCache, opts.MinQuality)
 	if err != nil {
-		return Summary{}, fmt.Errorf("ingest: %w", err)
+		return Summary{}, err
 	}
 	defer matcher.Close()
-
-	var absRoots []string
-	for _, r := range roots {
-		absRoots = append(absRoots, r.abs)
-	}
-	pdqVersion := "pdq"
-	if opts.Hasher.Imaging.Fast {
-		pdqVersion = "pdq-fast" // JPEGs decoded at reduced size, at least 512 a side
-	}
-	// The frame sampling is part of what a vPDQ hash is.
-	vpdqVersion := fmt.Sprintf("vpdq-sph%g", opts.Hasher.AV.SecondsPerHash)
-	optsJSON, _ := json.Marshal(map[string]any{"rehash": opts.Rehash, "pdq": pdqVersion, "min_quality": opts.MinQuality, "archive_limits": opts.Archive, "av": opts.Hasher.AV})
-	rootsJSON, _ := json.Marshal(absRoots)
-	runID, err := st.StartIngestRun(ctx, store.IngestRun{ExhibitID: exhibit.ID, Roots: string(rootsJSON), Options: string(optsJSON), Version: opts.Version})
+	pdqVersion, vpdqVersion := opts.signalVersions()
+	run, err := startRun(ctx, st, exhibit, walker.absRoots(), opts, pdqVersion)
 	if err != nil {
-		return Summary{}, fmt.Errorf("ingest exhibit %s: %w", exhibit.Label, err)
+		return Summary{}, err
 	}
-	beatCtx, stopBeat := context.WithCancel(ctx)
-	defer stopBeat()
-	go heartbeat(beatCtx, st, runID)
-	sum := Summary{RunID: runID, Indexed: matcher.Len(), Classes: map[store.Class]int64{}}
-	slog.Debug("ingest started", "run", runID, "exhibit", exhibit.Label, "roots", absRoots, "skip", len(skip), "known_bad_pdq", matcher.Len())
+	sum := Summary{RunID: run.id, Indexed: matcher.Len(), Classes: map[store.Class]int64{}}
+	slog.Debug("ingest started", "run", run.id, "exhibit", exhibit.Label, "roots", walker.absRoots(), "skip", len(walker.skip), "known_bad_pdq", matcher.Len())
 
 	// The totals for progress come from a walk of their own, which the
-	// work does not wait for.
+	// work does not wait for; it is joined before Run returns.
 	countCtx, stopCount := context.WithCancel(ctx)
-	defer stopCount()
-	go countTotals(countCtx, absRoots, progress)
+	var counting sync.WaitGroup
+	counting.Go(func() { walker.countTotals(countCtx) })
 
 	tasks := make(chan task, opts.Jobs*4)
 	hashed := make(chan *record, opts.Jobs*16)
 	matched := make(chan []*record, 2)
+	pool := &hashPool{jobs: opts.Jobs, hasher: opts.Hasher, limits: opts.Archive}
+	stage := &matchStage{matcher: matcher, size: opts.BatchSize, delay: opts.BatchDelay}
+	writer := &batchWriter{st: st, exhibitID: exhibit.ID, pdqVersion: pdqVersion, vpdqVersion: vpdqVersion, rehash: opts.Rehash, progress: progress, sum: &sum}
 	g, gctx := errgroup.WithContext(ctx)
-
-	g.Go(func() error { // walker
-		defer close(tasks)
-		return walk.Walk(gctx, absRoots, func(e walk.Entry) error {
-			t := task{entry: e, name: recordName(roots, e.Path)}
-			t.times.Path = t.name
-			if e.Info != nil {
-				t.times.Size = e.Info.Size()
-				t.times.ModifiedAt = timestamp(e.Info.ModTime())
-				a, c := walk.Times(e.Info)
-				t.times.AccessedAt, t.times.ChangedAt = timestamp(a), timestamp(c)
-			}
-			if _, done := skip[store.KeyOf(t.name, t.times.Size, t.times.ModifiedAt)]; done {
-				progress.skipped.Add(1)
-				progress.files.Add(1)
-				progress.bytes.Add(t.times.Size)
-				return nil
-			}
-			select {
-			case tasks <- t:
-				return nil
-			case <-gctx.Done():
-				return gctx.Err()
-			}
-		})
-	})
-
-	workers, wctx := errgroup.WithContext(gctx)
-	members := make(chan member, opts.Jobs)
-	// Once a worker has no task left it still hashes other workers'
-	// archive members, until every worker is out of tasks.
-	var working sync.WaitGroup
-	working.Add(opts.Jobs)
-	allIdle := make(chan struct{})
-	go func() { working.Wait(); close(allIdle) }()
-	for range opts.Jobs {
-		workers.Go(func() error {
-			// Idle once out of tasks, or on the way out after an error
-			// (so the goroutine closing allIdle ends too).
-			var idleOnce sync.Once
-			markIdle := func() { idleOnce.Do(working.Done) }
-			defer markIdle()
-			w := &worker{h: hasher.New(opts.Hasher), limits: opts.Archive, members: members}
-			w.emit = func(r *record) error {
-				select {
-				case hashed <- r:
-					return nil
-				case <-wctx.Done():
-					return wctx.Err()
-				}
-			}
-			for {
-				// Members of an archive another worker reads come first:
-				// that worker waits for them.
-				select {
-				case m := <-members:
-					w.hashMember(m)
-					continue
-				default:
-				}
-				select {
-				case m := <-members:
-					w.hashMember(m)
-				case t, ok := <-tasks:
-					if !ok {
-						return w.helpUntil(wctx, allIdle, markIdle)
-					}
-					if err := w.process(wctx, t); err != nil {
-						return err
-					}
-				case <-wctx.Done():
-					return wctx.Err()
-				}
-			}
-		})
-	}
-	g.Go(func() error {
-		err := workers.Wait()
-		close(hashed)
-		return err
-	})
-
-	g.Go(func() error { // matcher
-		defer close(matched)
-		for {
-			batch, more := collect(gctx, hashed, opts.BatchSize, opts.BatchDelay)
-			if len(batch) > 0 {
-				queries := make([]match.Query, len(batch))
-				for i, r := range batch {
-					queries[i] = r.query()
-				}
-				res, err := matcher.Match(gctx, queries)
-				if err != nil {
-					return err
-				}
-				for i, r := range batch {
-					r.matched(res[i])
-				}
-				select {
-				case matched <- batch:
-				case <-gctx.Done():
-					return gctx.Err()
-				}
-			}
-			if !more {
-				return gctx.Err()
-			}
-		}
-	})
-
-	g.Go(func() error { // writer
-		out := make([]store.IngestedFile, 0, opts.BatchSize)
-		for batch := range matched {
-			out = out[:0]
-			for _, r := range batch {
-				out = append(out, r.ingested(pdqVersion, vpdqVersion))
-			}
-			if opts.Rehash {
-				n, err := countChanged(gctx, st, exhibit.ID, batch)
-				if err != nil {
-					return err
-				}
-				sum.Changed += n
-			}
-			if err := st.WriteIngested(gctx, exhibit.ID, out); err != nil {
-				return fmt.Errorf("ingest: write: %w", err)
-			}
-			for _, r := range batch {
-				progress.records.Add(1)
-				progress.classes[classIndex(r.file.Class)].Add(1)
-				sum.Classes[r.file.Class]++
-				if r.top {
-					progress.files.Add(1)
-					progress.bytes.Add(r.file.Size)
-				}
-			}
-			sum.Records += int64(len(batch))
-		}
-		return nil
-	})
-
+	g.Go(func() error { return walker.run(gctx, tasks) })
+	g.Go(func() error { return pool.run(gctx, tasks, hashed) })
+	g.Go(func() error { return stage.run(gctx, hashed, matched) })
+	g.Go(func() error { return writer.run(gctx, matched) })
 	err = g.Wait()
+	stopCount()
+	counting.Wait()
+
 	snap := progress.Snapshot()
 	sum.Files, sum.Skipped, sum.Bytes = snap.Files, snap.Skipped, snap.Bytes
 	sum.Seconds = time.Since(started).Seconds()
-	sum.Status = "done"
-	runErr := ""
-	switch {
-	case err != nil && ctx.Err() != nil:
-		sum.Status = "interrupted"
-	case err != nil:
-		sum.Status, runErr = "failed", err.Error()
-	}
-	finish := store.IngestRun{ID: runID, Status: sum.Status, Files: sum.Files, Skipped: sum.Skipped, Bytes: sum.Bytes, Error: runErr}
-	if ferr := st.FinishIngestRun(context.WithoutCancel(ctx), finish); ferr != nil && err == nil {
-		err = ferr
-	}
-	return sum, err
+	return sum, run.finish(ctx, &sum, err)
 }
 
-// heartbeat tells the store the run is alive until ctx ends, so another
-// ingest of the exhibit waits for it (store.StartIngestRun).
-func heartbeat(ctx context.Context, st *store.Store, runID int64) {
-	t := time.NewTicker(store.HeartbeatStale / 6)
-	defer t.Stop()
-	for {
-		select {
-		case <-t.C:
-			if err := st.IngestHeartbeat(ctx, runID); err != nil && ctx.Err() == nil {
-				slog.Warn("ingest heartbeat not recorded", "run", runID, "err", err)
-			}
-		case <-ctx.Done():
-			return
-		}
+// signalVersions names how the run's PDQ and vPDQ hashes are made: the
+// fast JPEG path and the frame sampling are part of what a hash is.
+func (o Options) signalVersions() (pdqVersion, vpdqVersion string) {
+	pdqVersion = "pdq"
+	if o.Hasher.Imaging.Fast {
+		pdqVersion = "pdq-fast" // JPEGs decoded at reduced size, at least 512 a side
 	}
-}
-
-// collect takes up to n records: it waits for the first, then for more
-// until delay has passed since the first came. more is false once in is
-// closed (or ctx is done).
-func collect(ctx context.Context, in <-chan *record, n int, delay time.Duration) (batch []*record, more bool) {
-	select {
-	case r, ok := <-in:
-		if !ok {
-			return nil, false
-		}
-		batch = append(batch, r)
-	case <-ctx.Done():
-		return nil, false
-	}
-	timer := time.NewTimer(delay)
-	defer timer.Stop()
-	for len(batch) < n {
-		select {
-		case r, ok := <-in:
-			if !ok {
-				return batch, false
-			}
-			batch = append(batch, r)
-		case <-timer.C:
-			return batch, true
-		case <-ctx.Done():
-			return batch, false
-		}
-	}
-	return batch, true
-}
-
-// countChanged counts the files of a batch recorded before with other
-// content (a rehash found the evidence changed, or a previous reading
-// wrong).
-func countChanged(ctx context.Context, st *store.Store, exhibitID int64, batch []*record) (int64, error) {
-	var n int64
-	for _, r := range batch {
-		if r.media == nil {
-			continue
-		}
-		before, err := st.FileMedia(ctx, exhibitID, r.file.Path)
-		if err != nil {
-			return 0, err
-		}
-		if before != "" && before != r.media.SHA256 {
-			slog.Warn("content changed since the previous ingest", "path", r.file.Path, "was", before, "now", r.media.SHA256)
-			n++
-		}
-	}
-	return n, nil
-}
-
-// countTotals walks the roots for names and sizes only, for the progress
-// totals.
-func countTotals(ctx context.Context, roots []string, p *Progress) {
-	err := walk.Walk(ctx, roots, func(e walk.Entry) error {
-		p.filesTotal.Add(1)
-		if e.Info != nil && e.Info.Mode().Type()&fs.ModeType == 0 {
-			p.bytesTotal.Add(e.Info.Size())
-		}
-		return nil
-	})
-	if err == nil {
-		p.counted.Store(true)
-	}
+	return pdqVersion, fmt.Sprintf("vpdq-sph%g", o.Hasher.AV.SecondsPerHash)
 }

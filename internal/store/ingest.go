@@ -196,7 +196,7 @@ type IngestRun struct {
 	Version    string `json:"program_version,omitempty"`
 	StartedAt  string `json:"started_at"`
 	FinishedAt string `json:"finished_at,omitempty"`
-	Status     string `json:"status"`
+	Status     RunStatus `json:"status"`
 	Files      int64  `json:"files"`
 	Skipped    int64  `json:"skipped"`
 	Bytes      int64  `json:"bytes"`
@@ -240,12 +240,12 @@ func (s *Store) StartIngestRun(ctx context.Context, r IngestRun) (int64, error) 
 		if busy != nil {
 			return busy
 		}
-		if _, err := tx.ExecContext(ctx, s.rebind(`UPDATE ingest_run SET status = 'abandoned' WHERE exhibit_id = ? AND status = 'running'`), r.ExhibitID); err != nil {
+		if _, err := tx.ExecContext(ctx, s.rebind(`UPDATE ingest_run SET status = ? WHERE exhibit_id = ? AND status = ?`), string(RunAbandoned), r.ExhibitID, string(RunRunning)); err != nil {
 			return err
 		}
 		t := now()
 		return tx.QueryRowContext(ctx, s.rebind(`INSERT INTO ingest_run (exhibit_id, roots, options, program_version, started_at, status, host, pid, heartbeat_at)
-			VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?) RETURNING id`), r.ExhibitID, r.Roots, nullable(r.Options), nullable(r.Version), t, host, pid, t).Scan(&id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`), r.ExhibitID, r.Roots, nullable(r.Options), nullable(r.Version), t, string(RunRunning), host, pid, t).Scan(&id)
 	})
 	var be *BusyError
 	if errors.As(err, &be) {
@@ -267,7 +267,7 @@ func (s *Store) liveRun(ctx context.Context, q interface {
 	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
 }, exhibitID int64, host string) (*BusyError, error) {
 	rows, err := q.QueryContext(ctx, s.rebind(`SELECT id, COALESCE(host, ''), COALESCE(pid, 0), COALESCE(heartbeat_at, started_at)
-		FROM ingest_run WHERE exhibit_id = ? AND status = 'running'`), exhibitID)
+		FROM ingest_run WHERE exhibit_id = ? AND status = ?`), exhibitID, string(RunRunning))
 	if err != nil {
 		return nil, err
 	}
@@ -301,7 +301,7 @@ func (s *Store) IngestHeartbeat(ctx context.Context, runID int64) error {
 // FinishIngestRun records how a run ended.
 func (s *Store) FinishIngestRun(ctx context.Context, r IngestRun) error {
 	_, err := s.db.ExecContext(ctx, s.rebind(`UPDATE ingest_run SET finished_at = ?, status = ?, files = ?, skipped = ?, bytes = ?, error = ? WHERE id = ?`),
-		now(), r.Status, r.Files, r.Skipped, r.Bytes, nullable(r.Error), r.ID)
+		now(), string(r.Status), r.Files, r.Skipped, r.Bytes, nullable(r.Error), r.ID)
 	if err != nil {
 		return fmt.Errorf("finish ingest run: %w", err)
 	}
@@ -327,6 +327,18 @@ func (s *Store) IngestRuns(ctx context.Context, exhibitID int64) ([]IngestRun, e
 	}
 	return out, rows.Err()
 }
+
+// RunStatus is the state of an ingest run, as stored.
+type RunStatus string
+
+// The states of an ingest run.
+const (
+	RunRunning     RunStatus = "running"     // started, heartbeat alive
+	RunDone        RunStatus = "done"        // finished with every file recorded
+	RunInterrupted RunStatus = "interrupted" // cancelled (Ctrl-C, SIGTERM); the same command resumes it
+	RunFailed      RunStatus = "failed"      // stopped by an error, kept in the run's record
+	RunAbandoned   RunStatus = "abandoned"   // its process died; taken over by a later run
+)
 
 // Signal types of video and audio.
 const (

@@ -36,9 +36,9 @@ func (s *Store) AVSignalsOf(ctx context.Context, mediaIDs []int64) (map[int64][]
 // not replace: a file's class only rises (known > near > ignorable >
 // anything else), as ingest's precedence has it.
 var outranks = map[Class][]any{
-	ClassKnown:     {ClassKnown},
-	ClassNear:      {ClassKnown, ClassNear},
-	ClassIgnorable: {ClassKnown, ClassNear, ClassIgnorable},
+	ClassKnown:     {string(ClassKnown)},
+	ClassNear:      {string(ClassKnown), string(ClassNear)},
+	ClassIgnorable: {string(ClassKnown), string(ClassNear), string(ClassIgnorable)},
 }
 
 // MediaMatches are the matches found for one media and the class they
@@ -77,7 +77,7 @@ func (s *Store) ApplyMatches(ctx context.Context, batch []MediaMatches) (added, 
 			if !ok {
 				return fmt.Errorf("media %d: matches cannot give class %q", mm.MediaID, mm.Class)
 			}
-			args := append([]any{mm.Class, mm.MediaID}, keep...)
+			args := append([]any{string(mm.Class), mm.MediaID}, keep...)
 			res, err := tx.ExecContext(ctx, s.rebind(`UPDATE file SET class = ? WHERE media_id = ? AND (class IS NULL OR class NOT IN (`+
 				placeholders(len(keep))+`))`), args...)
 			if err != nil {
