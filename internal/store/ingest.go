@@ -189,18 +189,18 @@ func (s *Store) FileMedia(ctx context.Context, exhibitID int64, path string) (st
 
 // IngestRun is one run of ingest over an exhibit.
 type IngestRun struct {
-	ID         int64  `json:"id"`
-	ExhibitID  int64  `json:"exhibit_id"`
-	Roots      string `json:"roots"`
-	Options    string `json:"options,omitempty"`
-	Version    string `json:"program_version,omitempty"`
-	StartedAt  string `json:"started_at"`
-	FinishedAt string `json:"finished_at,omitempty"`
+	ID         int64     `json:"id"`
+	ExhibitID  int64     `json:"exhibit_id"`
+	Roots      string    `json:"roots"`
+	Options    string    `json:"options,omitempty"`
+	Version    string    `json:"program_version,omitempty"`
+	StartedAt  string    `json:"started_at"`
+	FinishedAt string    `json:"finished_at,omitempty"`
 	Status     RunStatus `json:"status"`
-	Files      int64  `json:"files"`
-	Skipped    int64  `json:"skipped"`
-	Bytes      int64  `json:"bytes"`
-	Error      string `json:"error,omitempty"`
+	Files      int64     `json:"files"`
+	Skipped    int64     `json:"skipped"`
+	Bytes      int64     `json:"bytes"`
+	Error      string    `json:"error,omitempty"`
 }
 
 // HeartbeatStale is how long a running ingest may go without a
