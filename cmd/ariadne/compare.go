@@ -105,8 +105,8 @@ func writeComparison(w io.Writer, a, b hasher.Result, c comparison) {
 	}
 	if c.PDQDistance != nil {
 		verdict := "not a near-duplicate"
-		if *c.PDQDistance <= 31 {
-			verdict = "near-duplicate (PDQ threshold 31)"
+		if *c.PDQDistance <= pdq.DefaultRadius {
+			verdict = fmt.Sprintf("near-duplicate (PDQ threshold %d)", pdq.DefaultRadius)
 		}
 		fmt.Fprintf(w, "PDQ:    distance %d (B's %s), %s\n", *c.PDQDistance, c.PDQVariant, verdict)
 	}
@@ -114,8 +114,8 @@ func writeComparison(w io.Writer, a, b hasher.Result, c comparison) {
 		fmt.Fprintf(w, "frame:  the still is at PDQ distance %d of the video's frame at %.3f s\n", *c.FrameDistance, *c.FrameTime)
 	}
 	if c.VPDQ != nil {
-		fmt.Fprintf(w, "vPDQ:   %.1f%% of A's frames match B, %.1f%% of B's match A (frames of quality >= 50, distance <= 31): ",
-			c.VPDQ.QueryPercent, c.VPDQ.ComparedPercent)
+		fmt.Fprintf(w, "vPDQ:   %.1f%% of A's frames match B, %.1f%% of B's match A (frames of quality >= %d, distance <= %d): ",
+			c.VPDQ.QueryPercent, c.VPDQ.ComparedPercent, video.DefaultMatch.MinQuality, video.DefaultMatch.Distance)
 		switch {
 		case c.VPDQ.Match && c.VPDQReverse.Match:
 			fmt.Fprintln(w, "the same video")
@@ -124,7 +124,7 @@ func writeComparison(w io.Writer, a, b hasher.Result, c comparison) {
 		case c.VPDQReverse.Match:
 			fmt.Fprintln(w, "B is contained in A")
 		default:
-			fmt.Fprintln(w, "no vPDQ match (80% needed)")
+			fmt.Fprintf(w, "no vPDQ match (%g%% needed)\n", video.DefaultMatch.QueryPercent)
 		}
 		for _, s := range c.VPDQ.Segments {
 			fmt.Fprintf(w, "        A %.3f–%.3f s = B %.3f–%.3f s (offset %+.3f s, %d frames)\n", s.QueryStart, s.QueryEnd, s.ComparedStart, s.ComparedEnd, s.Offset, s.Frames)

@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"github.com/ariadne-vid/ariadne/internal/digest"
+	"github.com/ariadne-vid/ariadne/internal/pdq"
+	"github.com/ariadne-vid/ariadne/internal/store"
 	"io"
 	"log/slog"
 	"text/tabwriter"
@@ -90,12 +92,12 @@ func hashSetImport(ctx context.Context, args []string, stdout, stderr io.Writer)
 	db := dbFlag(fs)
 	var o hashsets.ImportOptions
 	fs.StringVar(&o.Set.Name, "name", "", "hash set name (created, or updated on re-import)")
-	fs.StringVar(&o.Set.Kind, "kind", "", "known-bad (default) or known-good (default for NSRL)")
+	kind := fs.String("kind", "", "known-bad (default) or known-good (default for NSRL)")
 	fs.StringVar(&o.Format, "format", "auto", "file format: auto, vics, csv, list, nsrl")
 	fs.StringVar(&o.Set.Source, "source", "", "where the set comes from (Project VIC, CAID, an agency...)")
 	fs.StringVar(&o.Set.Version, "version", "", "the set's version")
 	fs.StringVar(&o.Set.CategoryScheme, "category-scheme", "", "what categories mean (projectvic-us, projectvic-ca, caid, ...)")
-	fs.IntVar(&o.Set.Radius, "radius", 31, "default PDQ match radius for this set")
+	fs.IntVar(&o.Set.Radius, "radius", pdq.DefaultRadius, "default PDQ match radius for this set")
 	hash := fs.String("hash", "", "kind of the hashes in a plain list of 64-digit hashes: sha256 or pdq")
 	fs.BoolVar(&o.Atomic, "atomic", false, "keep nothing unless every record is valid")
 	fs.BoolVar(&o.Bulk, "bulk", false, "drop the entry indexes during the import and build them after (much faster for a large import; lookups are slow meanwhile)")
@@ -106,6 +108,7 @@ func hashSetImport(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if len(pos) != 1 || o.Set.Name == "" {
 		return usageErr("want one FILE and --name")
 	}
+	o.Set.Kind = store.SetKind(*kind)
 	if *hash != "" {
 		if o.Hash, err = digest.ParseHashKind(*hash); err != nil {
 			return usageErr("%v", err)

@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/ariadne-vid/ariadne/internal/digest"
 	"io"
 	"log/slog"
 	"maps"
@@ -171,7 +172,7 @@ type bank struct {
 }
 
 func bankOf(h store.HashSet) bank {
-	return bank{Name: h.Name, MatchingEnabledRatio: 1, Kind: h.Kind, Radius: h.Radius, Entries: h.Entries, Source: h.Source, Version: h.Version, UpdatedAt: h.UpdatedAt}
+	return bank{Name: h.Name, MatchingEnabledRatio: 1, Kind: string(h.Kind), Radius: h.Radius, Entries: h.Entries, Source: h.Source, Version: h.Version, UpdatedAt: h.UpdatedAt}
 }
 
 func (s *Server) banks(w http.ResponseWriter, r *http.Request) error {
@@ -351,21 +352,20 @@ func (s *Server) lookupByHash(r *http.Request) (map[string][]bankMatch, error) {
 		}
 		// A hash sent alone is taken at face value: its quality is not known.
 		q.PDQ, q.PDQQuality = &h, 100
-	case "video_md5", "md5":
-		if !isHex(v, 32) {
-			return nil, badRequest("signal: an MD5 is 32 hex digits")
+	case "video_md5", "md5", "sha1", "sha256":
+		kind := digest.HashKind(strings.TrimPrefix(t, "video_"))
+		h, err := digest.NormHex(kind, v)
+		if err != nil {
+			return nil, badRequest("signal: %v", err)
 		}
-		q.MD5 = strings.ToLower(v)
-	case "sha1":
-		if !isHex(v, 40) {
-			return nil, badRequest("signal: a SHA-1 is 40 hex digits")
+		switch kind {
+		case digest.MD5:
+			q.MD5 = h
+		case digest.SHA1:
+			q.SHA1 = h
+		default:
+			q.SHA256 = h
 		}
-		q.SHA1 = strings.ToLower(v)
-	case "sha256":
-		if !isHex(v, 64) {
-			return nil, badRequest("signal: a SHA-256 is 64 hex digits")
-		}
-		q.SHA256 = strings.ToLower(v)
 	default:
 		return nil, badRequest("signal_type %q: want one of %s", t, strings.Join(hashSignalTypes, ", "))
 	}
@@ -381,18 +381,6 @@ func (s *Server) lookupByHash(r *http.Request) (map[string][]bankMatch, error) {
 		}
 	}
 	return banks, nil
-}
-
-func isHex(s string, n int) bool {
-	if len(s) != n {
-		return false
-	}
-	for _, c := range s {
-		if !strings.ContainsRune("0123456789abcdefABCDEF", c) {
-			return false
-		}
-	}
-	return true
 }
 
 // lookupContent is POST /m/lookup with the content as a multipart form

@@ -10,24 +10,27 @@ import (
 	"strings"
 )
 
+// SetKind says what a hash set's entries are.
+type SetKind string
+
 // Kinds of hash set.
 const (
-	KnownBad  = "known-bad"
-	KnownGood = "known-good"
+	KnownBad  SetKind = "known-bad"  // matches are leads: triage known or near
+	KnownGood SetKind = "known-good" // matches are ignorable (NSRL, the platform's own files)
 )
 
 // HashSet is a named list of known hashes.
 type HashSet struct {
-	ID             int64  `json:"id"`
-	Name           string `json:"name"`
-	Source         string `json:"source,omitempty"`
-	Version        string `json:"version,omitempty"`
-	Kind           string `json:"kind"`
-	Radius         int    `json:"radius"`
-	CategoryScheme string `json:"category_scheme,omitempty"`
-	CreatedAt      string `json:"created_at"`
-	UpdatedAt      string `json:"updated_at"`
-	Entries        int64  `json:"entries"`
+	ID             int64   `json:"id"`
+	Name           string  `json:"name"`
+	Source         string  `json:"source,omitempty"`
+	Version        string  `json:"version,omitempty"`
+	Kind           SetKind `json:"kind"`
+	Radius         int     `json:"radius"`
+	CategoryScheme string  `json:"category_scheme,omitempty"`
+	CreatedAt      string  `json:"created_at"`
+	UpdatedAt      string  `json:"updated_at"`
+	Entries        int64   `json:"entries"`
 }
 
 // Entry is one known item of a hash set. Key identifies it within its set
@@ -84,7 +87,7 @@ func (s *Store) SaveHashSet(ctx context.Context, hs HashSet) (HashSet, error) {
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (name) DO UPDATE SET source = excluded.source, version = excluded.version, kind = excluded.kind,
 			radius = excluded.radius, category_scheme = excluded.category_scheme, updated_at = excluded.updated_at`),
-		hs.Name, nullable(hs.Source), nullable(hs.Version), hs.Kind, hs.Radius, nullable(hs.CategoryScheme), t, t)
+		hs.Name, nullable(hs.Source), nullable(hs.Version), string(hs.Kind), hs.Radius, nullable(hs.CategoryScheme), t, t)
 	if err != nil {
 		return hs, fmt.Errorf("save hash set %s: %w", hs.Name, err)
 	}
@@ -532,10 +535,10 @@ func (s *Store) restoreEntryIndexes(ctx context.Context) error {
 
 // Hit is an exact match of a queried hash to a hash-set entry.
 type Hit struct {
-	Hash    string `json:"hash"`
-	HashSet string `json:"hashset"`
-	Kind    string `json:"kind"`
-	Entry   Entry  `json:"entry"`
+	Hash    string  `json:"hash"`
+	HashSet string  `json:"hashset"`
+	Kind    SetKind `json:"kind"`
+	Entry   Entry   `json:"entry"`
 }
 
 // LookupExact finds the live entries whose MD5, SHA-1 or SHA-256 is one

@@ -376,7 +376,7 @@ func (s *Store) KnownBadAudio(ctx context.Context, fn func(entryID int64, chroma
 // of photo hashes is not read to find its few videos.
 func (s *Store) knownBadColumn(ctx context.Context, col string, fn func(int64, string) error) error {
 	bad := map[int64]bool{}
-	sets, err := s.db.QueryContext(ctx, s.rebind(`SELECT id FROM hashset WHERE kind = ?`), KnownBad)
+	sets, err := s.db.QueryContext(ctx, s.rebind(`SELECT id FROM hashset WHERE kind = ?`), string(KnownBad))
 	if err != nil {
 		return fmt.Errorf("known-bad sets: %w", err)
 	}
@@ -440,7 +440,7 @@ func (s *Store) entryColumn(ctx context.Context, col string, entryID int64) (str
 // known-bad set.
 func (s *Store) KnownBadPDQ(ctx context.Context, fn func(entryID int64, pdq string) error) error {
 	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT e.id, e.pdq FROM hashset_entry e JOIN hashset h ON h.id = e.hashset_id
-		WHERE h.kind = ? AND e.pdq IS NOT NULL AND NOT e.tombstone ORDER BY e.id`), KnownBad)
+		WHERE h.kind = ? AND e.pdq IS NOT NULL AND NOT e.tombstone ORDER BY e.id`), string(KnownBad))
 	if err != nil {
 		return err
 	}
@@ -465,7 +465,7 @@ func (s *Store) KnownBadPDQ(ctx context.Context, fn func(entryID int64, pdq stri
 // which marks the set written when it starts and when it commits. It
 // reads no entries, so it costs the same for a set of any size.
 func (s *Store) KnownBadState(ctx context.Context) (state string, maxRadius int, err error) {
-	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT id, radius, updated_at FROM hashset WHERE kind = ? ORDER BY id`), KnownBad)
+	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT id, radius, updated_at FROM hashset WHERE kind = ? ORDER BY id`), string(KnownBad))
 	if err != nil {
 		return "", 0, err
 	}

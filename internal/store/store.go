@@ -60,28 +60,34 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 			s.db.SetMaxIdleConns(1)
 		}
 	}
+	if err == nil {
+		err = s.ready(ctx)
+		if err != nil {
+			s.db.Close()
+		}
+	}
 	if err != nil {
-		return nil, fmt.Errorf("open store %s: %w", redact(dsn), err)
-	}
-	if err := s.db.PingContext(ctx); err != nil {
-		s.db.Close()
-		return nil, fmt.Errorf("open store %s: %w", redact(dsn), err)
-	}
-	if err := s.migrate(ctx); err != nil {
-		s.db.Close()
-		return nil, fmt.Errorf("open store %s: %w", redact(dsn), err)
-	}
-	if err := s.checkEntryIndexes(ctx); err != nil {
-		s.db.Close()
 		return nil, fmt.Errorf("open store %s: %w", redact(dsn), err)
 	}
 	return s, nil
 }
 
-// redact hides a password in a URL.
-func redact(dsn string) string {
-	return regexp.MustCompile(`://([^:/@]+):[^@]*@`).ReplaceAllString(dsn, "://$1:***@")
+// ready checks the connection, applies pending migrations and repairs
+// entry indexes an import cut short left dropped.
+func (s *Store) ready(ctx context.Context) error {
+	if err := s.db.PingContext(ctx); err != nil {
+		return err
+	}
+	if err := s.migrate(ctx); err != nil {
+		return err
+	}
+	return s.checkEntryIndexes(ctx)
 }
+
+var passwordInURL = regexp.MustCompile(`://([^:/@]+):[^@]*@`)
+
+// redact hides a password in a URL.
+func redact(dsn string) string { return passwordInURL.ReplaceAllString(dsn, "://$1:***@") }
 
 // OpenSQLiteFile opens another SQLite database (an NSRL RDS, say) with
 // the store's driver, read-only unless writable.
