@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"github.com/ariadne-vid/ariadne/internal/match"
 	"github.com/ariadne-vid/ariadne/internal/pdq"
+	"github.com/ariadne-vid/ariadne/internal/progress"
 	"image"
 	"image/jpeg"
 	"io"
@@ -105,7 +106,7 @@ func benchIngest(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "files: %d (%s), jobs %d\n", files, humanBytes(bytes), *jobs)
+	fmt.Fprintf(stdout, "files: %d (%s), jobs %d\n", files, progress.Bytes(bytes), *jobs)
 	hopts := hasher.Options{Imaging: imaging.Options{Fast: true}}
 	line := func(what string, n int64, wall, cpu time.Duration) {
 		fmt.Fprintf(stdout, "%-24s %7d files %8.2f s wall %8.2f s CPU %8.1f files/s %8.1f files/CPU-s\n",

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +14,7 @@ import (
 	"github.com/ariadne-vid/ariadne/internal/hasher"
 	"github.com/ariadne-vid/ariadne/internal/imaging"
 	"github.com/ariadne-vid/ariadne/internal/ingest"
+	"github.com/ariadne-vid/ariadne/internal/progress"
 	"github.com/ariadne-vid/ariadne/internal/store"
 )
 
@@ -84,30 +84,27 @@ func runIngest(args []string, stdout, stderr io.Writer) error {
 		IndexCache: indexCachePath(*db),
 		Version:    programVersion(),
 	}
-	progress := ingest.NewProgress()
-	reporter := newProgressReporter(stdout, stderr, *jsonOut)
-	if *every > 0 {
-		reporter.every = *every
-	}
-	done := make(chan struct{})
-	go func() {
-		t := time.NewTicker(reporter.every)
-		defer t.Stop()
-		for {
-			select {
-			case <-t.C:
-				reporter.update(progress.Snapshot())
-			case <-done:
-				return
-			}
+	counters := ingest.NewProgress()
+	var printer progress.Printer = &progress.JSON{W: stdout}
+	interval := time.Second
+	if !*jsonOut {
+		t := &progress.Terminal{Stdout: stdout, Stderr: stderr, TTY: progress.IsTerminal(stderr),
+			Next: fmt.Sprintf("report: ariadne report --case %s --exhibit %s", *caseNumber, *label)}
+		if t.TTY {
+			interval = 250 * time.Millisecond
 		}
-	}()
-	sum, err := ingest.Run(ctx, st, ex, paths, opts, progress)
-	close(done)
+		printer = t
+	}
+	if *every > 0 {
+		interval = *every
+	}
+	updates := progress.Start(interval, counters.Snapshot, printer)
+	sum, err := ingest.Run(ctx, st, ex, paths, opts, counters)
+	updates.Stop()
 	if sum.Status == "" { // the run did not start (the exhibit is busy, the store failed)
 		return err
 	}
-	reporter.finish(progress.Snapshot(), sum, *caseNumber, *label)
+	printer.Finish(counters.Snapshot(), sum)
 	if err != nil && sum.Status == store.RunInterrupted {
 		return errInterrupted
 	}
@@ -147,100 +144,4 @@ func programVersion() string {
 		}
 	}
 	return v
-}
-
-// progressReporter shows a run's progress: a line redrawn in place on a
-// terminal, JSON lines for tooling, or nothing but the summary when
-// stderr is not a terminal (a log file should not fill with redraws).
-type progressReporter struct {
-	stdout, stderr io.Writer
-	json, tty      bool
-	every          time.Duration
-}
-
-func newProgressReporter(stdout, stderr io.Writer, jsonOut bool) *progressReporter {
-	p := &progressReporter{stdout: stdout, stderr: stderr, json: jsonOut, every: time.Second}
-	if f, ok := stderr.(*os.File); ok {
-		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
-			p.tty, p.every = true, 250*time.Millisecond
-		}
-	}
-	return p
-}
-
-func (p *progressReporter) update(s ingest.Snapshot) {
-	switch {
-	case p.json:
-		json.NewEncoder(p.stdout).Encode(struct {
-			Event string `json:"event"`
-			ingest.Snapshot
-			ETA float64 `json:"eta_s,omitempty"`
-		}{"progress", s, s.ETA().Seconds()})
-	case p.tty:
-		fmt.Fprintf(p.stderr, "\r\033[K%s", progressLine(s))
-	}
-}
-
-func progressLine(s ingest.Snapshot) string {
-	files := fmt.Sprint(s.Files)
-	if s.Counted {
-		files += fmt.Sprintf("/%d", s.FilesTotal)
-	}
-	rate := 0.0
-	if secs := s.Elapsed.Seconds(); secs > 0 {
-		rate = float64(s.Files-s.Skipped) / secs
-	}
-	line := fmt.Sprintf("%s files, %s, %.0f files/s", files, humanBytes(s.Bytes), rate)
-	if eta := s.ETA(); eta > 0 {
-		line += ", ETA " + eta.Round(time.Second).String()
-	}
-	var parts []string
-	for _, c := range store.Classes {
-		if n := s.Classes[c]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%s %d", c, n))
-		}
-	}
-	if len(parts) > 0 {
-		line += " | " + strings.Join(parts, " ")
-	}
-	return line
-}
-
-func (p *progressReporter) finish(s ingest.Snapshot, sum ingest.Summary, caseNumber, label string) {
-	if p.json {
-		json.NewEncoder(p.stdout).Encode(struct {
-			Event string `json:"event"`
-			ingest.Summary
-		}{"summary", sum})
-		return
-	}
-	if p.tty {
-		fmt.Fprint(p.stderr, "\r\033[K")
-	}
-	rate := 0.0
-	if sum.Seconds > 0 {
-		rate = float64(sum.Files-sum.Skipped) / sum.Seconds
-	}
-	fmt.Fprintf(p.stdout, "ingest %s: %d files (%s) in %.1f s, %.1f files/s; %d unchanged since an earlier run, skipped; %d records\n",
-		sum.Status, sum.Files, humanBytes(sum.Bytes), sum.Seconds, rate, sum.Skipped, sum.Records)
-	for _, c := range store.Classes {
-		fmt.Fprintf(p.stdout, "  %-9s %d\n", c, sum.Classes[c])
-	}
-	if sum.Changed > 0 {
-		fmt.Fprintf(p.stdout, "  %d files changed since the previous run (see the warnings above)\n", sum.Changed)
-	}
-	fmt.Fprintf(p.stdout, "report: ariadne report --case %s --exhibit %s\n", caseNumber, label)
-}
-
-func humanBytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }

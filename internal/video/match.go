@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/ariadne-vid/ariadne/internal/index"
+	"github.com/ariadne-vid/ariadne/internal/pdq"
 )
 
 // MatchOptions are the vPDQ matching thresholds. The defaults are the
@@ -22,7 +23,7 @@ type MatchOptions struct {
 }
 
 // DefaultMatch is the reference's matching.
-var DefaultMatch = MatchOptions{MinQuality: 50, Distance: 31, QueryPercent: 80, ComparedPercent: 0}
+var DefaultMatch = MatchOptions{MinQuality: pdq.DefaultMinQuality, Distance: pdq.DefaultRadius, QueryPercent: 80, ComparedPercent: 0}
 
 // Segment is a stretch of time where two videos show the same frames:
 // query time plus Offset is compared time.
