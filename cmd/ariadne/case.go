@@ -15,98 +15,103 @@ func init() {
 }
 
 func runCase(args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		return usageErr("case create|list|show|export")
+	return runVerb("case", map[string]verb{"create": caseCreate, "list": caseList, "show": caseShow, "export": caseExport}, args, stdout, stderr)
+}
+
+// caseCreate is "case create NUMBER": a new case.
+func caseCreate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("case create", "NUMBER [--title T] [--agency A] [--notes N] [--db DB]", stderr)
+	db := dbFlag(fs)
+	title := fs.String("title", "", "case title")
+	agency := fs.String("agency", "", "owning agency")
+	notes := fs.String("notes", "", "notes")
+	pos, st, err := parseOpen(ctx, fs, args, db, 1, "one case NUMBER")
+	if err != nil {
+		return err
 	}
-	ctx := context.Background()
-	sub, args := args[0], args[1:]
-	switch sub {
-	case "create":
-		fs := newFlags("case create", "NUMBER [--title T] [--agency A] [--notes N] [--db DB]", stderr)
-		db := dbFlag(fs)
-		title := fs.String("title", "", "case title")
-		agency := fs.String("agency", "", "owning agency")
-		notes := fs.String("notes", "", "notes")
-		pos, st, err := parseOpen(ctx, fs, args, db, 1, "one case NUMBER")
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		c, err := st.CreateCase(ctx, store.Case{Number: pos[0], Title: *title, Agency: *agency, Notes: *notes})
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "case %s created\n", c.Number)
-		return nil
-	case "list":
-		fs := newFlags("case list", "[--db DB]", stderr)
-		db := dbFlag(fs)
-		_, st, err := parseOpen(ctx, fs, args, db, -1, "")
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		cs, err := st.Cases(ctx)
-		if err != nil {
-			return err
-		}
-		tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "NUMBER\tTITLE\tAGENCY\tSTATUS\tOPENED")
-		for _, c := range cs {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.Number, c.Title, c.Agency, c.Status, c.OpenedAt)
-		}
-		return tw.Flush()
-	case "show":
-		fs := newFlags("case show", "NUMBER [--db DB]", stderr)
-		db := dbFlag(fs)
-		pos, st, err := parseOpen(ctx, fs, args, db, 1, "one case NUMBER")
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		c, err := st.CaseByNumber(ctx, pos[0])
-		if err != nil {
-			return err
-		}
-		ex, err := st.Exhibits(ctx, c.Number)
-		if err != nil {
-			return err
-		}
-		return printJSON(stdout, struct {
-			store.Case
-			Exhibits []store.Exhibit `json:"exhibits"`
-		}{c, ex})
-	case "export":
-		fs := newFlags("case export", "NUMBER [--format vics|csv] [-o FILE] [--db DB]", stderr)
-		db := dbFlag(fs)
-		format := fs.String("format", "vics", "vics (VICS JSON 2.0) or csv (a row per match)")
-		out := fs.String("o", "", "output file (default: standard output)")
-		pos, st, err := parseOpen(ctx, fs, args, db, 1, "one case NUMBER")
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		if _, err := st.CaseByNumber(ctx, pos[0]); err != nil {
-			return err
-		}
-		each := func(fn func(store.CaseMedia) error) error { return st.CaseMedia(ctx, pos[0], fn) }
-		write := hashsets.WriteCaseVICS
-		switch *format {
-		case "vics":
-		case "csv":
-			write = hashsets.WriteCaseCSV
-		default:
-			return usageErr("--format must be vics or csv")
-		}
-		w, done, err := outputTo(stdout, *out)
-		if err != nil {
-			return err
-		}
-		if err := write(w, each); err != nil {
-			done()
-			return err
-		}
-		return done()
+	defer st.Close()
+	c, err := st.CreateCase(ctx, store.Case{Number: pos[0], Title: *title, Agency: *agency, Notes: *notes})
+	if err != nil {
+		return err
 	}
-	return usageErr("unknown case command %q (create, list, show, export)", sub)
+	fmt.Fprintf(stdout, "case %s created\n", c.Number)
+	return nil
+}
+
+// caseList is "case list": every case, one line each.
+func caseList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("case list", "[--db DB]", stderr)
+	db := dbFlag(fs)
+	_, st, err := parseOpen(ctx, fs, args, db, -1, "")
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	cs, err := st.Cases(ctx)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NUMBER\tTITLE\tAGENCY\tSTATUS\tOPENED")
+	for _, c := range cs {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.Number, c.Title, c.Agency, c.Status, c.OpenedAt)
+	}
+	return tw.Flush()
+}
+
+// caseShow is "case show NUMBER": a case and its exhibits, as JSON.
+func caseShow(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("case show", "NUMBER [--db DB]", stderr)
+	db := dbFlag(fs)
+	pos, st, err := parseOpen(ctx, fs, args, db, 1, "one case NUMBER")
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	c, err := st.CaseByNumber(ctx, pos[0])
+	if err != nil {
+		return err
+	}
+	ex, err := st.Exhibits(ctx, c.Number)
+	if err != nil {
+		return err
+	}
+	return printJSON(stdout, struct {
+		store.Case
+		Exhibits []store.Exhibit `json:"exhibits"`
+	}{c, ex})
+}
+
+// caseExport is "case export NUMBER": the case's media with their matches, as VICS JSON or CSV.
+func caseExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("case export", "NUMBER [--format vics|csv] [-o FILE] [--db DB]", stderr)
+	db := dbFlag(fs)
+	format := fs.String("format", "vics", "vics (VICS JSON 2.0) or csv (a row per match)")
+	out := fs.String("o", "", "output file (default: standard output)")
+	pos, st, err := parseOpen(ctx, fs, args, db, 1, "one case NUMBER")
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if _, err := st.CaseByNumber(ctx, pos[0]); err != nil {
+		return err
+	}
+	each := func(fn func(store.CaseMedia) error) error { return st.CaseMedia(ctx, pos[0], fn) }
+	write := hashsets.WriteCaseVICS
+	switch *format {
+	case "vics":
+	case "csv":
+		write = hashsets.WriteCaseCSV
+	default:
+		return usageErr("--format must be vics or csv")
+	}
+	w, done, err := outputTo(stdout, *out)
+	if err != nil {
+		return err
+	}
+	if err := write(w, each); err != nil {
+		done()
+		return err
+	}
+	return done()
 }

@@ -20,71 +20,71 @@ func init() {
 }
 
 func runHashSet(args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		return usageErr("hashset import|list|show|export")
+	return runVerb("hashset", map[string]verb{"import": hashSetImport, "list": hashSetList, "show": hashSetShow, "export": hashSetExport}, args, stdout, stderr)
+}
+
+// hashSetList is "hashset list": every set with its kind and entry count.
+func hashSetList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("hashset list", "[--db DB]", stderr)
+	db := dbFlag(fs)
+	_, st, err := parseOpen(ctx, fs, args, db, -1, "")
+	if err != nil {
+		return err
 	}
-	ctx := context.Background()
-	sub, args := args[0], args[1:]
-	switch sub {
-	case "import":
-		return hashSetImport(ctx, args, stdout, stderr)
-	case "list":
-		fs := newFlags("hashset list", "[--db DB]", stderr)
-		db := dbFlag(fs)
-		_, st, err := parseOpen(ctx, fs, args, db, -1, "")
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		sets, err := st.HashSets(ctx)
-		if err != nil {
-			return err
-		}
-		tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "NAME\tKIND\tENTRIES\tRADIUS\tSOURCE\tVERSION\tUPDATED")
-		for _, h := range sets {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\t%s\n", h.Name, h.Kind, h.Entries, h.Radius, h.Source, h.Version, h.UpdatedAt)
-		}
-		return tw.Flush()
-	case "show":
-		fs := newFlags("hashset show", "NAME [--db DB]", stderr)
-		db := dbFlag(fs)
-		pos, st, err := parseOpen(ctx, fs, args, db, 1, "one NAME")
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		h, err := st.HashSet(ctx, pos[0])
-		if err != nil {
-			return err
-		}
-		return printJSON(stdout, h)
-	case "export":
-		fs := newFlags("hashset export", "NAME [--format vics|csv|list:md5|list:sha1|list:sha256|list:pdq] [-o FILE] [--db DB]", stderr)
-		db := dbFlag(fs)
-		format := fs.String("format", "vics", "vics (VICS JSON 2.0), csv, or list:KIND")
-		out := fs.String("o", "", "output file (default: standard output)")
-		pos, st, err := parseOpen(ctx, fs, args, db, 1, "one NAME")
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		w, done, err := outputTo(stdout, *out)
-		if err != nil {
-			return err
-		}
-		bw := bufio.NewWriterSize(w, 1<<16)
-		if err := hashsets.Export(ctx, st, pos[0], *format, bw); err != nil {
-			done()
-			return err
-		}
-		if err := bw.Flush(); err != nil {
-			done()
-			return err
-		}
-		return done()
+	defer st.Close()
+	sets, err := st.HashSets(ctx)
+	if err != nil {
+		return err
 	}
-	return usageErr("unknown hashset command %q (import, list, show, export)", sub)
+	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tKIND\tENTRIES\tRADIUS\tSOURCE\tVERSION\tUPDATED")
+	for _, h := range sets {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\t%s\n", h.Name, h.Kind, h.Entries, h.Radius, h.Source, h.Version, h.UpdatedAt)
+	}
+	return tw.Flush()
+}
+
+// hashSetShow is "hashset show NAME": one set, as JSON.
+func hashSetShow(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("hashset show", "NAME [--db DB]", stderr)
+	db := dbFlag(fs)
+	pos, st, err := parseOpen(ctx, fs, args, db, 1, "one NAME")
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	h, err := st.HashSet(ctx, pos[0])
+	if err != nil {
+		return err
+	}
+	return printJSON(stdout, h)
+}
+
+// hashSetExport is "hashset export NAME": the set as VICS JSON, CSV or a list.
+func hashSetExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("hashset export", "NAME [--format vics|csv|list:md5|list:sha1|list:sha256|list:pdq] [-o FILE] [--db DB]", stderr)
+	db := dbFlag(fs)
+	format := fs.String("format", "vics", "vics (VICS JSON 2.0), csv, or list:KIND")
+	out := fs.String("o", "", "output file (default: standard output)")
+	pos, st, err := parseOpen(ctx, fs, args, db, 1, "one NAME")
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	w, done, err := outputTo(stdout, *out)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(w, 1<<16)
+	if err := hashsets.Export(ctx, st, pos[0], *format, bw); err != nil {
+		done()
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		done()
+		return err
+	}
+	return done()
 }
 
 func hashSetImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {

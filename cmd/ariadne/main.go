@@ -4,14 +4,18 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
 	"runtime/pprof"
+	"slices"
 	"sort"
+	"strings"
 )
 
 // command is one subcommand: its name, a one-line summary and its entry
@@ -138,4 +142,20 @@ func startCPUProfile(path string) (stop func(), err error) {
 		return nil, err
 	}
 	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
+// verb is one subcommand of a group (case create, hashset import...).
+type verb func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+
+// runVerb runs the verb args[0] of a group.
+func runVerb(group string, verbs map[string]verb, args []string, stdout, stderr io.Writer) error {
+	names := slices.Sorted(maps.Keys(verbs))
+	if len(args) == 0 {
+		return usageErr("%s %s", group, strings.Join(names, "|"))
+	}
+	v, ok := verbs[args[0]]
+	if !ok {
+		return usageErr("unknown %s command %q (%s)", group, args[0], strings.Join(names, ", "))
+	}
+	return v(context.Background(), args[1:], stdout, stderr)
 }
