@@ -24,6 +24,22 @@ type Hash [4]uint64
 // FromPDQ converts a PDQ hash.
 func FromPDQ(h pdq.Hash) Hash { return fromBytes(h) }
 
+// AppendDihedral appends the 8 dihedral hashes stored in pdq's form
+// (pdq.FormatDihedral) to dst; "" appends none.
+func AppendDihedral(dst []Hash, stored string) ([]Hash, error) {
+	if stored == "" {
+		return dst, nil
+	}
+	ds, err := pdq.ParseDihedral(stored)
+	if err != nil {
+		return dst, err
+	}
+	for _, d := range ds {
+		dst = append(dst, FromPDQ(d))
+	}
+	return dst, nil
+}
+
 func fromBytes(b [32]byte) Hash {
 	var x Hash
 	for i := range x {

@@ -5,7 +5,7 @@
 // set, category, series and distance, the files that could not be read,
 // for each media every other place in the store where it was seen, and
 // the other cases (with their agency) holding the same material or
-// near-duplicates of it, for deconfliction.
+// near-duplicates of it, for deconfliction (internal/deconflict).
 // It shows hashes and metadata only, never image content.
 package report
 
@@ -17,6 +17,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/ariadne-vid/ariadne/internal/deconflict"
 	"github.com/ariadne-vid/ariadne/internal/index"
 	"github.com/ariadne-vid/ariadne/internal/pdq"
 	"github.com/ariadne-vid/ariadne/internal/store"
@@ -39,28 +40,8 @@ type Report struct {
 	Errors    []FileRef             `json:"errors"`
 	Runs      []store.IngestRun     `json:"ingest_runs"`
 	// OtherCases are the other cases holding this material, most first.
-	OtherCases []OtherCase `json:"other_cases"`
+	OtherCases []deconflict.OtherCase `json:"other_cases"`
 }
-
-// OtherCase is another case holding material of the report's scope (new,
-// near or known media): the same content, or a near-duplicate of it (PDQ
-// within ClusterRadius, rotations and mirrors included, both hashes of
-// quality at least MinQuality). It tells an investigator who else works
-// the material: deconfliction.
-type OtherCase struct {
-	Number string `json:"number"`
-	Title  string `json:"title,omitempty"`
-	Agency string `json:"agency,omitempty"`
-	Same   int    `json:"same_media"` // media of the scope it also holds
-	Near   int    `json:"near_media"` // media of the scope it holds a near-duplicate of, not the same
-	// Media are the SHA-256 of the scope's media concerned, new ones
-	// first.
-	Media []string `json:"media"`
-}
-
-// MinQuality is the PDQ quality below which a hash is not compared across
-// cases: a flat image's hash is near anything.
-const MinQuality = pdq.DefaultMinQuality
 
 // ExhibitSummary counts an exhibit's files per class.
 type ExhibitSummary struct {
@@ -215,7 +196,12 @@ func Build(ctx context.Context, st *store.Store, caseNumber, exhibitLabel, progr
 			m.Elsewhere = append(m.Elsewhere, s)
 		}
 	}
-	if r.OtherCases, err = otherCases(ctx, st, c, media, ids, sightings); err != nil {
+	items := make([]deconflict.Item, len(ids))
+	for i, id := range ids {
+		m := media[id]
+		items[i] = deconflict.Item{ID: id, SHA256: m.SHA256, PDQ: m.PDQ, Quality: m.Quality, Dihedral: m.dihedral, Rank: -classRank[m.Class]}
+	}
+	if r.OtherCases, err = deconflict.Find(ctx, st, c, items, sightings); err != nil {
 		return nil, err
 	}
 	r.Clusters = cluster(newMedia)
@@ -230,118 +216,6 @@ func Build(ctx context.Context, st *store.Store, caseNumber, exhibitLabel, progr
 	slices.SortFunc(r.Near, func(a, b *Media) int { return cmp.Or(cmp.Compare(best(a), best(b)), byFirstFile(a, b)) })
 	slices.SortFunc(r.Known, byFirstFile)
 	return r, nil
-}
-
-// otherCases finds the other cases holding the scope's media (ids), the
-// same content from the sightings and near-duplicates through an index
-// of the other cases' PDQ hashes.
-func otherCases(ctx context.Context, st *store.Store, c store.Case, media map[int64]*Media, ids []int64, sightings map[int64][]store.Sighting) ([]OtherCase, error) {
-	same := map[string]map[int64]bool{} // case number → media of the scope
-	near := map[string]map[int64]bool{}
-	add := func(to map[string]map[int64]bool, number string, id int64) {
-		if to[number] == nil {
-			to[number] = map[int64]bool{}
-		}
-		to[number][id] = true
-	}
-	for _, id := range ids {
-		for _, s := range sightings[id] {
-			if s.Case != c.Number {
-				add(same, s.Case, id)
-			}
-		}
-	}
-	var hashes []index.Hash
-	var caseOf []int64 // by index ID
-	err := st.OtherCasesPDQ(ctx, c.ID, MinQuality, func(o store.OtherCaseSignal) error {
-		if h, err := index.ParseHex(o.PDQ); err == nil {
-			hashes = append(hashes, h)
-			caseOf = append(caseOf, o.CaseID)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	numbers := map[int64]store.Case{}
-	caseByID := func(id int64) (store.Case, error) {
-		if oc, ok := numbers[id]; ok {
-			return oc, nil
-		}
-		oc, err := st.CaseByID(ctx, id)
-		if err == nil {
-			numbers[id] = oc
-		}
-		return oc, err
-	}
-	if len(hashes) > 0 {
-		idx := make([]uint64, len(hashes))
-		for i := range idx {
-			idx[i] = uint64(i)
-		}
-		s := index.Build(hashes, idx).Searcher()
-		var found []index.Match
-		var qs []index.Hash
-		for _, id := range ids {
-			m := media[id]
-			h, err := index.ParseHex(m.PDQ)
-			if err != nil || m.PDQ == "" || m.Quality < MinQuality {
-				continue
-			}
-			qs = append(qs[:0], h)
-			qs = appendDihedral(qs, m.dihedral)
-			found = s.SearchAny(found[:0], qs, ClusterRadius)
-			for _, f := range found {
-				oc, err := caseByID(caseOf[f.ID])
-				if err != nil {
-					return nil, err
-				}
-				if !same[oc.Number][id] {
-					add(near, oc.Number, id)
-				}
-			}
-		}
-	}
-	var out []OtherCase
-	for _, number := range unionKeys(same, near) {
-		oc, err := st.CaseByNumber(ctx, number)
-		if err != nil {
-			return nil, err
-		}
-		o := OtherCase{Number: number, Title: oc.Title, Agency: oc.Agency, Same: len(same[number]), Near: len(near[number])}
-		var concerned []*Media
-		for id := range same[number] {
-			concerned = append(concerned, media[id])
-		}
-		for id := range near[number] {
-			concerned = append(concerned, media[id])
-		}
-		slices.SortFunc(concerned, func(a, b *Media) int {
-			return cmp.Or(cmp.Compare(classRank[b.Class], classRank[a.Class]), cmp.Compare(a.SHA256, b.SHA256))
-		})
-		for _, m := range concerned {
-			o.Media = append(o.Media, m.SHA256)
-		}
-		out = append(out, o)
-	}
-	slices.SortFunc(out, func(a, b OtherCase) int {
-		return cmp.Or(cmp.Compare(b.Same+b.Near, a.Same+a.Near), cmp.Compare(a.Number, b.Number))
-	})
-	return out, nil
-}
-
-func unionKeys(a, b map[string]map[int64]bool) []string {
-	var keys []string
-	for k := range a {
-		keys = append(keys, k)
-	}
-	for k := range b {
-		if a[k] == nil {
-			keys = append(keys, k)
-		}
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 func cmpFiles(a, b FileRef) int {
@@ -382,7 +256,10 @@ func cluster(media []*Media) []Cluster {
 		// Each media's rotations and mirrors against the others' hashes,
 		// so a mirrored copy joins its original's cluster.
 		qs = append(qs[:0], h)
-		qs = appendDihedral(qs, media[i].dihedral)
+		var err error
+		if qs, err = index.AppendDihedral(qs, media[i].dihedral); err != nil {
+			slog.Warn("stored dihedral PDQ hashes unreadable; rotations and mirrors not compared", "sha256", media[i].SHA256, "err", err)
+		}
 		found = s.SearchAny(found[:0], qs, ClusterRadius)
 		for _, f := range found {
 			if a, b := find(i), find(int(f.ID)); a != b {
@@ -408,22 +285,4 @@ func cluster(media []*Media) []Cluster {
 		}
 	}
 	return out
-}
-
-// appendDihedral adds a media's stored dihedral hashes (pdq.FormatDihedral)
-// to qs; media stored without them add none, and damaged ones are
-// logged and left out (the media's own hash still counts).
-func appendDihedral(qs []index.Hash, stored string) []index.Hash {
-	if stored == "" {
-		return qs
-	}
-	ds, err := pdq.ParseDihedral(stored)
-	if err != nil {
-		slog.Warn("stored dihedral PDQ hashes unreadable; rotations and mirrors not compared", "err", err)
-		return qs
-	}
-	for _, d := range ds {
-		qs = append(qs, index.FromPDQ(d))
-	}
-	return qs
 }
