@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -19,7 +20,10 @@ import (
 // others random.
 func knownSet(t testing.TB, n, queries int) (*store.Store, string, []Query) {
 	t.Helper()
-	dir := t.TempDir()
+	return knownSetIn(t, t.TempDir(), n, queries)
+}
+
+func knownSetIn(t testing.TB, dir string, n, queries int) (*store.Store, string, []Query) {
 	db := filepath.Join(dir, "s.db")
 	st := storetest.OpenSQLite(t, db)
 	set, err := st.SaveHashSet(context.Background(), store.HashSet{Name: "bad", Kind: store.KnownBad})
@@ -126,11 +130,37 @@ func TestConcurrentLookups(t *testing.T) {
 	}
 }
 
+var (
+	benchOnce    sync.Once
+	benchDir     string
+	benchQueries []Query
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchDir != "" {
+		os.RemoveAll(benchDir)
+	}
+	os.Exit(code)
+}
+
 // BenchmarkLookupParallel measures lookups (one MD5 and 8 dihedral PDQ
 // hashes each, half of them hits) against 200,000 known-bad entries from
 // GOMAXPROCS goroutines: go test -run XXX -bench LookupParallel -cpu 1,2.
 func BenchmarkLookupParallel(b *testing.B) {
-	st, cache, qs := knownSet(b, 200_000, 4096)
+	// The set is made once per process (the benchmark function runs
+	// several times); each run opens its own store, so its read pool is
+	// sized by that run's GOMAXPROCS.
+	benchOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "ariadne-match-bench-")
+		if err != nil {
+			b.Fatal(err)
+		}
+		benchDir = dir
+		_, _, benchQueries = knownSetIn(b, dir, 200_000, 4096)
+	})
+	st := storetest.OpenSQLite(b, filepath.Join(benchDir, "s.db"))
+	cache, qs := filepath.Join(benchDir, "s.db.pdq"), benchQueries
 	ctx := context.Background()
 	m, err := NewMatcher(ctx, st, cache, 0)
 	if err != nil {

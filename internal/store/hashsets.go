@@ -570,7 +570,7 @@ func (s *Store) lookupExact(ctx context.Context, hashes []string) ([]ExactHit, e
 			vals = vals[len(chunk):]
 			q := `SELECT e.id, h.name, h.kind, e.` + col + `, ` + entryColumnsOf("e") + ` FROM hashset_entry e JOIN hashset h ON h.id = e.hashset_id
 				WHERE NOT e.tombstone AND e.` + col + ` IN (` + placeholders(len(chunk)) + `)`
-			rows, err := s.db.QueryContext(ctx, s.rebind(q), chunk...)
+			rows, err := s.read.QueryContext(ctx, s.rebind(q), chunk...)
 			if err != nil {
 				return nil, err
 			}

@@ -429,7 +429,7 @@ func (s *Store) EntryChromaprint(ctx context.Context, entryID int64) (string, er
 
 func (s *Store) entryColumn(ctx context.Context, col string, entryID int64) (string, error) {
 	var v sql.NullString
-	err := s.db.QueryRowContext(ctx, s.rebind(`SELECT `+col+` FROM hashset_entry WHERE id = ?`), entryID).Scan(&v)
+	err := s.read.QueryRowContext(ctx, s.rebind(`SELECT `+col+` FROM hashset_entry WHERE id = ?`), entryID).Scan(&v)
 	if err != nil {
 		return "", fmt.Errorf("%s of entry %d: %w", col, entryID, err)
 	}
@@ -502,7 +502,7 @@ type EntryRef struct {
 
 // EntryByID finds an entry and its set by the entry's row ID.
 func (s *Store) EntryByID(ctx context.Context, id int64) (EntryRef, error) {
-	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT h.id, h.name, h.kind, h.radius, `+entryColumnsOf("e")+`
+	rows, err := s.read.QueryContext(ctx, s.rebind(`SELECT h.id, h.name, h.kind, h.radius, `+entryColumnsOf("e")+`
 		FROM hashset_entry e JOIN hashset h ON h.id = e.hashset_id WHERE e.id = ?`), id)
 	if err != nil {
 		return EntryRef{}, err

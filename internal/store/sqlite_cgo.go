@@ -22,6 +22,14 @@ func openSQLite(path string, readOnly bool, pragmas ...string) (*sql.DB, error) 
 	if readOnly {
 		q.Set("mode", "ro")
 	}
+	for _, p := range pragmas {
+		// These must hold on every connection of a pool, which only
+		// mattn's own DSN keys do.
+		name, arg, _ := strings.Cut(strings.TrimSuffix(p, ")"), "(")
+		if name == "busy_timeout" || name == "cache_size" {
+			q.Set("_"+name, arg)
+		}
+	}
 	db, err := sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
 	if err != nil {
 		return nil, err

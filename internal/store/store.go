@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -31,7 +32,11 @@ const (
 
 // Store is an open database. It is safe for concurrent use.
 type Store struct {
-	db     *sql.DB
+	db *sql.DB
+	// read serves the lookups that matching makes, concurrently: on
+	// SQLite a pool of read-only connections (WAL lets them read while
+	// db writes), on PostgreSQL db itself.
+	read   *sql.DB
 	engine Engine
 }
 
@@ -66,10 +71,38 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 			s.db.Close()
 		}
 	}
+	if err == nil {
+		s.read = s.db
+		if s.engine == SQLite {
+			err = s.openReadPool(ctx, dsn)
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", redact(dsn), err)
 	}
 	return s, nil
+}
+
+// openReadPool opens the read-only connections of a SQLite store, one
+// per CPU, after migrations (a read-only connection cannot apply them).
+func (s *Store) openReadPool(ctx context.Context, path string) error {
+	// Each connection keeps its own page cache: 64 MiB, so that the
+	// entry indexes a lookup walks stay in memory.
+	read, err := openSQLite(path, true, "busy_timeout(10000)", "query_only(1)", "cache_size(-65536)")
+	if err == nil {
+		read.SetMaxOpenConns(runtime.GOMAXPROCS(0))
+		read.SetMaxIdleConns(runtime.GOMAXPROCS(0))
+		err = read.PingContext(ctx)
+		if err != nil {
+			read.Close()
+		}
+	}
+	if err != nil {
+		s.db.Close()
+		return fmt.Errorf("read connections: %w", err)
+	}
+	s.read = read
+	return nil
 }
 
 // ready checks the connection, applies pending migrations and repairs
@@ -99,7 +132,12 @@ func OpenSQLiteFile(path string, writable bool) (*sql.DB, error) {
 }
 
 // Close closes the store.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	if s.read != nil && s.read != s.db {
+		s.read.Close()
+	}
+	return s.db.Close()
+}
 
 // Engine reports which engine the store runs on.
 func (s *Store) Engine() Engine { return s.engine }
