@@ -32,7 +32,7 @@ type record struct {
 	// unit that progress counts and a resumed run skips.
 	top bool
 	// Set by the matcher.
-	known, near, ignorable bool
+	triage match.Result // what the matches say (its Matches are in matches)
 }
 
 // query is what the matcher is asked of the record.
@@ -51,20 +51,17 @@ func (r *record) query() match.Query {
 // matched takes in what the matcher found and sets the record's class.
 func (r *record) matched(res match.Result) {
 	r.matches = append(r.matches, res.Matches...)
-	r.known, r.near, r.ignorable = res.Known, res.Near, res.Ignorable
+	r.triage = match.Result{Known: res.Known, Near: res.Near, Ignorable: res.Ignorable}
 	r.file.Class = r.class()
 }
 
 // class is the record's triage class; the precedence is the order of the
 // checks.
 func (r *record) class() store.Class {
+	if c := r.triage.Class(); c != "" {
+		return c
+	}
 	switch {
-	case r.known:
-		return store.ClassKnown
-	case r.near:
-		return store.ClassNear
-	case r.ignorable:
-		return store.ClassIgnorable
 	case r.file.Error != "":
 		return store.ClassError
 	case r.res.PDQ != nil, len(r.res.VPDQFrames) > 0, len(r.res.AudioItems) > 0,
