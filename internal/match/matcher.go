@@ -208,7 +208,7 @@ func (m *Matcher) Match(ctx context.Context, queries []Query) ([]Result, error) 
 				continue
 			}
 			for _, h := range byHash[sum] {
-				kind, err := digest.KindOfHex(h.Hash)
+				kind, err := digest.ExactKindOfHex(h.Hash)
 				if err != nil {
 					return nil, fmt.Errorf("exact hit %q: %w", h.Hash, err)
 				}

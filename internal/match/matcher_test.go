@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -183,4 +184,53 @@ func BenchmarkLookupParallel(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "lookups/s")
+}
+
+// TestExactKinds: a media known by any one of its MD5, SHA-1 or SHA-256
+// is known, by a match of that kind; one known to a known-good set only
+// is ignorable.
+func TestExactKinds(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.OpenSQLite(t, filepath.Join(t.TempDir(), "s.db"))
+	bad, _ := st.SaveHashSet(ctx, store.HashSet{Name: "bad", Kind: store.KnownBad})
+	good, _ := st.SaveHashSet(ctx, store.HashSet{Name: "good", Kind: store.KnownGood})
+	md5, sha1, sha256 := strings.Repeat("a", 32), strings.Repeat("b", 40), strings.Repeat("c", 64)
+	storetest.WriteEntries(t, st, bad.ID, store.Entry{Key: "m", MD5: md5}, store.Entry{Key: "s1", SHA1: sha1}, store.Entry{Key: "s256", SHA256: sha256})
+	storetest.WriteEntries(t, st, good.ID, store.Entry{Key: "g", SHA256: strings.Repeat("d", 64)})
+	m, err := NewMatcher(ctx, st, "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	for _, c := range []struct {
+		name  string
+		q     Query
+		kind  string
+		class store.Class
+	}{
+		{"md5", Query{MD5: md5, SHA1: strings.Repeat("0", 40), SHA256: strings.Repeat("0", 64)}, "md5", store.ClassKnown},
+		{"sha1", Query{MD5: strings.Repeat("0", 32), SHA1: sha1}, "sha1", store.ClassKnown},
+		{"sha256", Query{SHA256: sha256}, "sha256", store.ClassKnown},
+		{"known-good", Query{SHA256: strings.Repeat("d", 64)}, "sha256", store.ClassIgnorable},
+		{"unknown", Query{MD5: strings.Repeat("1", 32)}, "", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			res, err := m.Lookup(ctx, c.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Class() != c.class {
+				t.Errorf("class %q, want %q (%+v)", res.Class(), c.class, res)
+			}
+			if c.kind == "" {
+				if len(res.Matches) != 0 {
+					t.Errorf("matches %+v, want none", res.Matches)
+				}
+				return
+			}
+			if len(res.Matches) != 1 || res.Matches[0].SignalType != c.kind {
+				t.Errorf("matches %+v, want one by %s", res.Matches, c.kind)
+			}
+		})
+	}
 }
