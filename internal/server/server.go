@@ -50,6 +50,14 @@ type Options struct {
 	Hasher hasher.Options
 }
 
+func (o Options) withDefaults() Options {
+	if o.MaxUpload <= 0 {
+		o.MaxUpload = 512 << 20
+	}
+	o.Hasher.Dihedral = true // a posted photo is matched with its rotations and mirrors
+	return o
+}
+
 // Server serves lookups against a store's hash sets.
 type Server struct {
 	st   *store.Store
@@ -66,10 +74,7 @@ type Server struct {
 
 // New makes a Server over st; the known-bad indexes are loaded at once.
 func New(ctx context.Context, st *store.Store, opts Options) (*Server, error) {
-	if opts.MaxUpload <= 0 {
-		opts.MaxUpload = 512 << 20
-	}
-	opts.Hasher.Dihedral = true
+	opts = opts.withDefaults()
 	s := &Server{st: st, opts: opts}
 	s.hashers.New = func() any { return hasher.New(opts.Hasher) }
 	var err error
