@@ -63,8 +63,8 @@ type Match struct {
 	Distance int    `json:"distance"`
 }
 
-// DefaultRadius is PDQ's usual match threshold.
-const DefaultRadius = 31
+// DefaultRadius is PDQ's usual match threshold (pdq.DefaultRadius).
+const DefaultRadius = pdq.DefaultRadius
 
 // tailLimit is how many adds stay in the linearly scanned tail before they
 // become a segment.
