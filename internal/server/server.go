@@ -3,7 +3,7 @@
 // written for HMA can look hashes and content up in Ariadne's hash sets
 // (HMA's banks): GET /m/lookup by hash, POST /m/lookup and POST /h/hash
 // with the content, GET /c/banks, GET /m/index/status, GET /status and
-// GET /site-map. Matching is ingest's (internal/ingest.Matcher): exact
+// GET /site-map. Matching is ingest's (internal/match, shared by concurrent requests): exact
 // hashes in every set, PDQ with rotations and mirrors within each
 // known-bad set's radius, vPDQ and audio against known videos and sounds.
 // Content sent to it is hashed in memory or in a temporary file removed
