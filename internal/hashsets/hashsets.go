@@ -26,6 +26,11 @@ type Report struct {
 	Accepted int      `json:"accepted"`
 	Rejected int      `json:"rejected"`
 	Warnings []string `json:"warnings,omitempty"`
+	// Cases counts the VICS Case objects read (the Cases shape), and
+	// Provenance keeps their case-level fields (CaseID, CaseNumber,
+	// SourceApplicationName, contact): the first value of each.
+	Cases      int               `json:"cases,omitempty"`
+	Provenance map[string]string `json:"provenance,omitempty"`
 }
 
 // Sink receives what a reader parses: each entry, each rejection.

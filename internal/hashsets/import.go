@@ -63,6 +63,7 @@ func Import(ctx context.Context, st *store.Store, path string, opts ImportOption
 	}
 	defer f.Close()
 	br := bufio.NewReaderSize(f, 1<<16)
+	skipBOM(br)
 	format := opts.Format
 	if format == "" || format == FormatAuto {
 		head, _ := br.Peek(512)
@@ -98,6 +99,10 @@ func Import(ctx context.Context, st *store.Store, path string, opts ImportOption
 	default:
 		err = fmt.Errorf("unknown format %q (auto, vics, csv, list, nsrl, vpdq)", format)
 	}
+	if err == nil && rep.Records == 0 {
+		// An import that reads nothing is an error, never "0 imported".
+		err = fmt.Errorf("no records found (format %s)", format)
+	}
 	if err == nil && opts.Atomic && rep.Rejected > 0 {
 		err = fmt.Errorf("%d records rejected: nothing imported (--atomic)", rep.Rejected)
 	}
@@ -111,7 +116,34 @@ func Import(ctx context.Context, st *store.Store, path string, opts ImportOption
 	if err := w.Commit(); err != nil {
 		return rep, fmt.Errorf("import %s: %w", path, err)
 	}
+	if opts.Set.Source == "" && len(rep.Provenance) > 0 {
+		// The cases a VICS file came in say where the set comes from.
+		hs.Source = provenance(rep.Provenance)
+		if _, err := st.SaveHashSet(ctx, hs); err != nil {
+			return rep, fmt.Errorf("import %s: record its source: %w", path, err)
+		}
+	}
 	return rep, nil
+}
+
+// provenance is a set's source from a VICS file's case-level fields, in
+// provenanceKeys' order: "SourceApplicationName=...; CaseNumber=...".
+func provenance(p map[string]string) string {
+	var parts []string
+	for _, k := range provenanceKeys {
+		if v, ok := p[k]; ok {
+			parts = append(parts, k+"="+v)
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// skipBOM drops a UTF-8 byte-order mark at the start of a text file, as
+// some Windows tools write one.
+func skipBOM(br *bufio.Reader) {
+	if head, _ := br.Peek(3); bytes.Equal(head, []byte("\xef\xbb\xbf")) {
+		br.Discard(3)
+	}
 }
 
 // Export writes a hash set in a format: vics, csv, or list:KIND.

@@ -13,8 +13,9 @@ import (
 
 // ReadList reads a plain hash list: one hash per line, blank lines and
 // '#' comments allowed, an optional header comment "# hash: KIND". MD5
-// and SHA-1 are told apart by length; a 64-digit hash is SHA-256 or PDQ
-// and the kind must come from kind or the header, never a guess.
+// and SHA-1 are told apart by length, whatever kind says; a 64-digit hash
+// is SHA-256 or PDQ and that must come from kind or the header, never a
+// guess.
 func ReadList(r io.Reader, kind digest.HashKind, sink Sink) (Report, error) {
 	var rep Report
 	sc := bufio.NewScanner(r)
@@ -40,17 +41,18 @@ func ReadList(r io.Reader, kind digest.HashKind, sink Sink) (Report, error) {
 			continue
 		}
 		rep.Records++
-		k := kind
-		if k == "" {
-			var err error
-			switch k, err = digest.KindOfHex(text); {
-			case errors.Is(err, digest.ErrAmbiguous):
-				sink.reject(&rep, line, "%v: give --hash sha256|pdq or a '# hash: KIND' header", err)
-				continue
-			case err != nil:
-				sink.reject(&rep, line, "%v", err)
-				continue
-			}
+		// The length tells MD5 (32 digits) and SHA-1 (40); kind says only
+		// how 64-digit lines are read, so a mixed list imports whole.
+		k, err := digest.KindOfHex(text)
+		switch {
+		case errors.Is(err, digest.ErrAmbiguous) && (kind == digest.SHA256 || kind == digest.PDQ):
+			k = kind
+		case errors.Is(err, digest.ErrAmbiguous):
+			sink.reject(&rep, line, "%v: give --hash sha256|pdq or a '# hash: KIND' header", err)
+			continue
+		case err != nil:
+			sink.reject(&rep, line, "%v", err)
+			continue
 		}
 		v, err := digest.NormHex(k, text)
 		if err != nil {

@@ -8,19 +8,26 @@ import (
 	"fmt"
 	"github.com/ariadne-vid/ariadne/internal/digest"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/ariadne-vid/ariadne/internal/store"
 )
 
-// VICS JSON (Project VIC's data model) comes in two shapes:
+// VICS JSON (Project VIC's data model) has two versions and, in each, two
+// shapes, named by the fragment of the metadata URL:
 //
-//	1.x  {"odata.metadata": "...", "value": [ {Case..., "Media": [Media, ...]} ]}
-//	2.0  {"@odata.context": "...", "value": [Media, ...]}
+//	1.x  {"odata.metadata": ".../1.3.xml#Cases", "value": [ {Case..., "Media": [Media, ...]} ]}
+//	1.x  {"odata.metadata": ".../1.3.xml#Media", "value": [Media, ...]}
+//	2.0  {"@odata.context": ".../2.0.xml/US/$metadata#Cases", "value": [ {Case..., "Media": [...]} ]}
+//	2.0  {"@odata.context": ".../$metadata#Media", "value": [Media, ...]}
 //
-// Both are read as a token stream: a case's or a file's media are handled
-// one at a time, so memory stays constant however many there are.
+// Without a fragment, 1.x files are cases and 2.0 files media, as the
+// first writers made them. The profile segment of the URL (/US/, /UK/,
+// /Default/...) does not change the shape. Either is read as a token
+// stream: a case's or a file's media are handled one at a time, so memory
+// stays constant however many there are.
 
 // vicsMedia is the part of a VICS Media object Ariadne maps to columns.
 // Everything else in the object is kept, as JSON, in the entry's Extra.
@@ -120,12 +127,14 @@ func (l *lineReader) lineAt(off int64) int {
 func ReadVICS(r io.Reader, categoryScheme string, sink Sink) (Report, error) {
 	var rep Report
 	lr := &lineReader{r: r}
-	dec := json.NewDecoder(bufio.NewReaderSize(lr, 1<<16))
+	br := bufio.NewReaderSize(lr, 1<<16)
+	skipBOM(br)
+	dec := json.NewDecoder(br)
 	dec.UseNumber()
 	if err := expectDelim(dec, '{'); err != nil {
 		return rep, fmt.Errorf("VICS JSON: %w", err)
 	}
-	version := ""
+	version, cases := "", false
 	var declared []declaredCount
 	for dec.More() {
 		key, err := stringToken(dec)
@@ -133,12 +142,26 @@ func ReadVICS(r io.Reader, categoryScheme string, sink Sink) (Report, error) {
 			return rep, err
 		}
 		switch key {
-		case "odata.metadata":
-			version = "1.x"
-			dec.Decode(new(any))
-		case "@odata.context":
+		case "odata.metadata", "@odata.context":
+			var url string
+			if err := dec.Decode(&url); err != nil {
+				return rep, fmt.Errorf("VICS JSON %q: %w", key, err)
+			}
 			version = "2.0"
-			dec.Decode(new(any))
+			if key == "odata.metadata" {
+				version = "1.x"
+			}
+			cases = version == "1.x"
+			if _, frag, ok := strings.Cut(url, "#"); ok {
+				switch strings.ToLower(frag) {
+				case "cases", "case":
+					cases = true
+				case "media":
+					cases = false
+				default:
+					return rep, fmt.Errorf("VICS JSON %s %q: the fragment names neither Cases nor Media", key, url)
+				}
+			}
 		case "value":
 			if version == "" {
 				return rep, errors.New("VICS JSON: \"value\" before \"odata.metadata\" or \"@odata.context\": cannot tell the version")
@@ -147,12 +170,13 @@ func ReadVICS(r io.Reader, categoryScheme string, sink Sink) (Report, error) {
 				return rep, fmt.Errorf("VICS JSON value: %w", err)
 			}
 			for dec.More() {
-				if version == "2.0" {
+				if !cases {
 					if err := readMedia(dec, lr, categoryScheme, sink, &rep); err != nil {
 						return rep, err
 					}
 					continue
 				}
+				rep.Cases++
 				d, err := readCase(dec, lr, categoryScheme, sink, &rep)
 				if err != nil {
 					return rep, err
@@ -174,6 +198,13 @@ func ReadVICS(r io.Reader, categoryScheme string, sink Sink) (Report, error) {
 	}
 	if version == "" {
 		return rep, errors.New("VICS JSON: no odata.metadata (1.x) or @odata.context (2.0)")
+	}
+	if rep.Records == 0 {
+		shape := "Media"
+		if cases {
+			shape = fmt.Sprintf("Cases (%d cases)", rep.Cases)
+		}
+		return rep, fmt.Errorf("VICS JSON %s in the %s shape: no media in the file", version, shape)
 	}
 	// Summary counters in real exports do not always agree with the
 	// records: the records are what counts, and the user is told.
@@ -213,10 +244,38 @@ func countOf(key string, v any) (int, bool) {
 	return 0, false
 }
 
-// readCase reads a 1.x Case object, streaming its Media array.
+// provenanceKeys are the case-level fields kept as a set's provenance.
+var provenanceKeys = []string{"CaseID", "CaseNumber", "SourceApplicationName", "SourceApplicationVersion", "ContactName", "ContactEmail", "ContactOrganization", "Agency"}
+
+// addProvenance keeps a case-level field (the first value of each).
+func (r *Report) addProvenance(key string, v any) {
+	if !slices.Contains(provenanceKeys, key) {
+		return
+	}
+	var text string
+	switch x := v.(type) {
+	case string:
+		text = strings.TrimSpace(x)
+	case json.Number:
+		text = x.String()
+	default:
+		return
+	}
+	if text == "" {
+		return
+	}
+	if r.Provenance == nil {
+		r.Provenance = map[string]string{}
+	}
+	if _, seen := r.Provenance[key]; !seen {
+		r.Provenance[key] = text
+	}
+}
+
+// readCase reads a Case object, streaming its Media array.
 func readCase(dec *json.Decoder, lr *lineReader, scheme string, sink Sink, rep *Report) ([]declaredCount, error) {
 	if err := expectDelim(dec, '{'); err != nil {
-		return nil, fmt.Errorf("VICS 1.x case: %w", err)
+		return nil, fmt.Errorf("VICS case: %w", err)
 	}
 	var declared []declaredCount
 	before := rep.Records
@@ -227,7 +286,7 @@ func readCase(dec *json.Decoder, lr *lineReader, scheme string, sink Sink, rep *
 		}
 		if key == "Media" {
 			if err := expectDelim(dec, '['); err != nil {
-				return nil, fmt.Errorf("VICS 1.x Media: %w", err)
+				return nil, fmt.Errorf("VICS case Media: %w", err)
 			}
 			for dec.More() {
 				if err := readMedia(dec, lr, scheme, sink, rep); err != nil {
@@ -241,11 +300,12 @@ func readCase(dec *json.Decoder, lr *lineReader, scheme string, sink Sink, rep *
 		}
 		var v any
 		if err := dec.Decode(&v); err != nil {
-			return nil, fmt.Errorf("VICS 1.x case %q: %w", key, err)
+			return nil, fmt.Errorf("VICS case %q: %w", key, err)
 		}
 		if n, ok := countOf(key, v); ok {
 			declared = append(declared, declaredCount{"case " + key, n, -2})
 		}
+		rep.addProvenance(key, v)
 	}
 	for i := range declared {
 		declared[i].actual = rep.Records - before
