@@ -18,20 +18,28 @@ need_pkg() {
 }
 
 # go_tags prints the build tags to use (comma-separated): with a C
-# compiler, sqlite_cgo (the C SQLite, about 1.4x faster on big imports)
-# and, when libjpeg-turbo's headers are there or can be installed,
-# libjpeg (the fast JPEG path).
+# compiler, sqlite_cgo (the C SQLite, about 1.4x faster on big imports);
+# when libjpeg-turbo's headers are there or can be installed, libjpeg (the
+# fast JPEG path); when libheif's are, libheif (HEIC and AVIF).
 go_tags() {
 	if ! command -v gcc >/dev/null 2>&1; then
 		echo "no C compiler: building pure Go (slower JPEG decoding and SQLite imports)" >&2
 		return
 	fi
+	local tags=sqlite_cgo
 	if need_pkg /usr/include/jpeglib.h libjpeg62-turbo-dev; then
-		echo "libjpeg,sqlite_cgo"
+		tags="libjpeg,$tags"
 	else
 		echo "libjpeg-turbo headers not available: building with Go's JPEG decoder (slower, hashes within a few bits of the reference)" >&2
-		echo "sqlite_cgo"
 	fi
+	# libheif (LGPL, linked dynamically) decodes HEIC and AVIF; cgo finds
+	# it through pkg-config.
+	if need_pkg /usr/bin/pkg-config pkg-config && need_pkg /usr/share/doc/libheif-dev libheif-dev && pkg-config --exists libheif; then
+		tags="$tags,libheif"
+	else
+		echo "libheif not available: HEIC and AVIF files get exact hashes only, with that reason" >&2
+	fi
+	echo "$tags"
 }
 
 require_go() {
@@ -77,7 +85,7 @@ stop_postgres() {
 
 # media_tools installs the programs that read video and audio (ffmpeg)
 # and, with "test", those the tests check against or make clips with
-# (fpcalc, sox, espeak-ng). Without them, ingest records video and audio
+# (fpcalc, sox, espeak-ng, heif-enc and heif-convert). Without them, ingest records video and audio
 # with exact hashes only, and says so.
 media_tools() {
 	need_pkg /usr/bin/ffmpeg ffmpeg || echo "ffmpeg not available: video and audio get exact hashes only" >&2
@@ -85,5 +93,6 @@ media_tools() {
 		need_pkg /usr/bin/fpcalc libchromaprint-tools || echo "fpcalc not available: audio conformance tests skip" >&2
 		need_pkg /usr/bin/sox sox || echo "sox not available: audio tests skip" >&2
 		need_pkg /usr/bin/espeak-ng espeak-ng || echo "espeak-ng not available: audio tests skip" >&2
+		need_pkg /usr/bin/heif-enc libheif-examples || echo "heif-enc not available: HEIF tests skip" >&2
 	fi
 }

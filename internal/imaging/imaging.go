@@ -43,18 +43,25 @@ const (
 	WebP
 	BMP
 	TIFF
+	HEIC // HEIF with HEVC images (an iPhone's photos)
+	AVIF // HEIF with AV1 images
+	HEIF // HEIF of another codec (or brands that do not say)
+	// JPEGXL is recognised so that it is reported, not decoded: no
+	// decoder with a fitting licence is linked.
+	JPEGXL
 )
 
-var formatNames = [...]string{"", "jpeg", "png", "gif", "webp", "bmp", "tiff"}
-var formatMIME = [...]string{"", "image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp", "image/tiff"}
+var formatNames = [...]string{"", "jpeg", "png", "gif", "webp", "bmp", "tiff", "heic", "avif", "heif", "jpeg-xl"}
+var formatMIME = [...]string{"", "image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp", "image/tiff", "image/heic", "image/avif", "image/heif", "image/jxl"}
 
 func (f Format) String() string { return formatNames[f] }
 
 // MIME returns the format's media type, or "" for Unknown.
 func (f Format) MIME() string { return formatMIME[f] }
 
-// SniffLen is how many leading bytes Sniff needs at most.
-const SniffLen = 16
+// SniffLen is how many leading bytes Sniff needs at most (HEIF lists its
+// brands in its first box).
+const SniffLen = 64
 
 // Sniff recognises an image format from a file's first bytes, never from
 // its name.
@@ -72,8 +79,35 @@ func Sniff(head []byte) Format {
 		return BMP
 	case bytes.HasPrefix(head, []byte("II*\x00")), bytes.HasPrefix(head, []byte("MM\x00*")):
 		return TIFF
+	case bytes.HasPrefix(head, []byte{0xFF, 0x0A}), bytes.HasPrefix(head, []byte("\x00\x00\x00\x0cJXL \r\n\x87\n")):
+		return JPEGXL
 	}
-	return Unknown
+	return heifBrand(head)
+}
+
+// heifBrand tells HEIF files by the brands of their ftyp box: the major
+// brand, then the compatible ones (a file may say mif1 first).
+func heifBrand(head []byte) Format {
+	if len(head) < 16 || string(head[4:8]) != "ftyp" {
+		return Unknown
+	}
+	size := int(head[0])<<24 | int(head[1])<<16 | int(head[2])<<8 | int(head[3])
+	end := min(len(head), max(size, 16))
+	found := Unknown
+	for off := 8; off+4 <= end; off += 4 {
+		if off == 12 {
+			continue // the minor version
+		}
+		switch string(head[off : off+4]) {
+		case "heic", "heix", "heim", "heis", "hevc", "hevx":
+			return HEIC
+		case "avif", "avis":
+			return AVIF
+		case "mif1", "msf1":
+			found = HEIF
+		}
+	}
+	return found
 }
 
 // Options tune decoding. The zero value decodes exactly as the reference.
@@ -154,6 +188,12 @@ func Decode(data []byte, opts Options) (img *Image, err error) {
 		img, err = decodeJPEG(data, opts)
 	case PNG, GIF, BMP, TIFF, WebP:
 		img, err = decodeGo(f, data, opts)
+	case HEIC, AVIF, HEIF:
+		// libheif applies the container's rotation and mirroring (irot,
+		// imir) as heif-convert does: HEIF has no other orientation.
+		return decodeHEIF(f, data, opts)
+	case JPEGXL:
+		return nil, errors.New("JPEG XL is not decoded (no decoder is linked); exact hashes only")
 	default:
 		return nil, ErrUnsupported
 	}
