@@ -85,7 +85,7 @@ stop_postgres() {
 
 # media_tools installs the programs that read video and audio (ffmpeg)
 # and, with "test", those the tests check against or make clips with
-# (fpcalc, sox, espeak-ng, heif-enc and heif-convert). Without them, ingest records video and audio
+# (fpcalc, sox, espeak-ng, heif-enc and heif-convert, exiftool). Without them, ingest records video and audio
 # with exact hashes only, and says so.
 media_tools() {
 	need_pkg /usr/bin/ffmpeg ffmpeg || echo "ffmpeg not available: video and audio get exact hashes only" >&2
@@ -94,5 +94,6 @@ media_tools() {
 		need_pkg /usr/bin/sox sox || echo "sox not available: audio tests skip" >&2
 		need_pkg /usr/bin/espeak-ng espeak-ng || echo "espeak-ng not available: audio tests skip" >&2
 		need_pkg /usr/bin/heif-enc libheif-examples || echo "heif-enc not available: HEIF tests skip" >&2
+		need_pkg /usr/bin/exiftool libimage-exiftool-perl || echo "exiftool not available: metadata oracle tests skip" >&2
 	fi
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/ariadne-vid/ariadne/internal/digest"
 	"github.com/ariadne-vid/ariadne/internal/ffmpeg"
 	"github.com/ariadne-vid/ariadne/internal/imaging"
+	"github.com/ariadne-vid/ariadne/internal/metadata"
 	"github.com/ariadne-vid/ariadne/internal/pdq"
 	"github.com/ariadne-vid/ariadne/internal/video"
 	"github.com/ariadne-vid/ariadne/internal/walk"
@@ -32,6 +33,9 @@ type Result struct {
 	PDQQuality  *int       `json:"pdq_quality,omitempty"`
 	PDQDihedral []pdq.Hash `json:"pdq_dihedral,omitempty"`
 	Orientation int        `json:"exif_orientation,omitempty"`
+	// Metadata is what the file says about itself (camera, time, place,
+	// document IDs, the embedded thumbnail's PDQ).
+	Metadata *metadata.Metadata `json:"metadata,omitempty"`
 	// FirstFrame is set for animated GIF and WebP files: only their first
 	// frame was hashed.
 	FirstFrame bool `json:"first_frame_only,omitempty"`
@@ -212,6 +216,39 @@ func (h *Hasher) addImage(res *Result, data []byte) {
 		d := s.Dihedral()
 		res.PDQDihedral = d[:]
 	}
+	h.addMetadata(res, data, img.Metadata)
+}
+
+// addMetadata reads what the file says about itself, and hashes its
+// embedded thumbnail. fromDecoder is what the decoder found (HEIF keeps
+// its EXIF where only libheif looks); damage is a warning, not an error:
+// the pixels were read.
+func (h *Hasher) addMetadata(res *Result, data []byte, fromDecoder *metadata.Metadata) {
+	m, err := metadata.Read(data)
+	if fromDecoder != nil {
+		m, err = fromDecoder, nil
+	}
+	if err != nil {
+		res.Warning = joinWarning(res.Warning, "metadata: "+err.Error())
+	}
+	if len(m.Thumbnail) > 0 {
+		if thumb, err := imaging.Decode(m.Thumbnail, imaging.Options{MaxPixels: 1 << 22}); err == nil {
+			s := h.pdq.FromLuma(thumb.Luma, thumb.LumaRows, thumb.LumaCols)
+			m.ThumbnailPDQ, m.ThumbnailQuality = s.Hash.String(), &s.Quality
+		} else {
+			res.Warning = joinWarning(res.Warning, "embedded thumbnail: "+err.Error())
+		}
+	}
+	if !m.Empty() {
+		res.Metadata = m
+	}
+}
+
+func joinWarning(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
 }
 
 // drain feeds head and the rest of r to the digests.

@@ -13,8 +13,29 @@ typedef struct {
 	int images;          // top-level images in the file
 	int has_alpha;
 	int luma_bits;
+	unsigned char *exif; size_t exif_len; // malloc'd, the caller frees
+	unsigned char *xmp; size_t xmp_len;
 	char err[256];
 } ariadne_heif_info;
+
+// ariadne_heif_block copies the first metadata block of a type (and, for
+// "mime", a content type) of the primary image, at most 16 MiB.
+static void ariadne_heif_block(struct heif_image_handle *h, const char *type, const char *content,
+		unsigned char **out, size_t *len) {
+	heif_item_id ids[8];
+	int n = heif_image_handle_get_list_of_metadata_block_IDs(h, type, ids, 8);
+	for (int i = 0; i < n; i++) {
+		if (content && strcmp(heif_image_handle_get_metadata_content_type(h, ids[i]), content) != 0) continue;
+		size_t size = heif_image_handle_get_metadata_size(h, ids[i]);
+		if (size == 0 || size > (16u << 20)) return;
+		unsigned char *b = malloc(size);
+		if (!b) return;
+		struct heif_error e = heif_image_handle_get_metadata(h, ids[i], b);
+		if (e.code != heif_error_Ok) { free(b); return; }
+		*out = b; *len = size;
+		return;
+	}
+}
 
 static void ariadne_heif_err(ariadne_heif_info *info, struct heif_error e) {
 	strncpy(info->err, e.message ? e.message : "unknown error", sizeof(info->err) - 1);
@@ -42,6 +63,8 @@ static int ariadne_heif_sample(const void *data, size_t size, long long max_pixe
 	info->height = heif_image_handle_get_height(h);
 	info->has_alpha = heif_image_handle_has_alpha_channel(h);
 	info->luma_bits = heif_image_handle_get_luma_bits_per_pixel(h);
+	ariadne_heif_block(h, "Exif", NULL, &info->exif, &info->exif_len);
+	ariadne_heif_block(h, "mime", "application/rdf+xml", &info->xmp, &info->xmp_len);
 	if (info->width <= 0 || info->height <= 0) { strcpy(info->err, "no image size"); goto done; }
 	if (max_pixels > 0 && (long long)info->width * info->height > max_pixels) { rc = 2; goto done; }
 	e = heif_decode_image(h, &img, heif_colorspace_RGB, heif_chroma_interleaved_RGB, NULL);
@@ -77,6 +100,8 @@ import (
 	"errors"
 	"fmt"
 	"unsafe"
+
+	"github.com/ariadne-vid/ariadne/internal/metadata"
 )
 
 // HEIFDecoder names the HEIF decoder in use.
@@ -98,6 +123,7 @@ func decodeHEIF(f Format, data []byte, opts Options) (*Image, error) {
 	var gw, gh C.int
 	rc := C.ariadne_heif_sample(unsafe.Pointer(&data[0]), C.size_t(len(data)), C.longlong(opts.maxPixels()), C.int(maxDim),
 		(*C.uchar)(out), &gw, &gh, &info)
+	meta, metaErr := heifMetadata(&info)
 	switch rc {
 	case 0:
 	case 2:
@@ -105,7 +131,10 @@ func decodeHEIF(f Format, data []byte, opts Options) (*Image, error) {
 	default:
 		return nil, fmt.Errorf("corrupt or unsupported %s (%s): %s", f, HEIFDecoder, C.GoString(&info.err[0]))
 	}
-	img := &Image{Format: f, Width: int(info.width), Height: int(info.height), ColorModel: "ycbcr"}
+	img := &Image{Format: f, Width: int(info.width), Height: int(info.height), ColorModel: "ycbcr", Metadata: meta}
+	if metaErr != nil {
+		img.Warning = "metadata: " + metaErr.Error()
+	}
 	if info.has_alpha != 0 {
 		img.ColorModel = "ycbcr+alpha" // alpha ignored, as for every format
 	}
@@ -121,6 +150,28 @@ func decodeHEIF(f Format, data []byte, opts Options) (*Image, error) {
 	img.Luma = make([]float32, int(gw)*int(gh))
 	fillLuma(img.Luma, pix, 3)
 	return img, nil
+}
+
+// heifMetadata reads the EXIF and XMP blocks libheif found, and frees
+// them. HEIF's EXIF block starts with the offset of its TIFF header.
+func heifMetadata(info *C.ariadne_heif_info) (*metadata.Metadata, error) {
+	m := &metadata.Metadata{}
+	var err error
+	if info.exif != nil {
+		b := C.GoBytes(unsafe.Pointer(info.exif), C.int(info.exif_len))
+		C.free(unsafe.Pointer(info.exif))
+		if len(b) >= 4 {
+			skip := uint64(b[0])<<24 | uint64(b[1])<<16 | uint64(b[2])<<8 | uint64(b[3])
+			if skip+4 <= uint64(len(b)) {
+				err = m.FromEXIF(b[4+skip:])
+			}
+		}
+	}
+	if info.xmp != nil {
+		m.FromXMP(C.GoBytes(unsafe.Pointer(info.xmp), C.int(info.xmp_len)))
+		C.free(unsafe.Pointer(info.xmp))
+	}
+	return m, err
 }
 
 func joinWarning(a, b string) string {

@@ -149,6 +149,26 @@ func TestHEIFAgreesWithLibheif(t *testing.T) {
 		t.Errorf("the hashed image is %d bits from the primary", d)
 	}
 
+	// Metadata that ExifTool writes into a HEIC comes out of libheif's
+	// EXIF and XMP blocks.
+	if _, err := exec.LookPath("exiftool"); err == nil {
+		tagged := filepath.Join(dir, "tagged.heic")
+		runTool(t, "heif-enc", "-q", "80", first, "-o", tagged)
+		runTool(t, "exiftool", "-q", "-overwrite_original", "-Make=ExampleCam", "-SerialNumber=SN77", "-GPSLatitude=10.5", "-GPSLatitudeRef=S",
+			"-GPSLongitude=20.25", "-GPSLongitudeRef=E", "-DateTimeOriginal=2022:02:03 04:05:06", "-XMP-xmpMM:DocumentID=xmp.did:heic", tagged)
+		img, err := Decode(mustRead(t, tagged), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := img.Metadata
+		if m == nil || m.Make != "ExampleCam" || m.Serial != "SN77" || m.GPS == nil || m.GPS.Lat != -10.5 || m.GPS.Lon != 20.25 ||
+			m.DateTimeOriginal != "2022-02-03T04:05:06" || m.DocumentID != "xmp.did:heic" {
+			t.Errorf("HEIC metadata: %+v", m)
+		}
+	} else if os.Getenv("CI") != "" {
+		t.Fatal("CI is set but exiftool is not installed")
+	}
+
 	// Limits and damage: refused with a reason, never a panic.
 	if _, err := Decode(data, Options{MaxPixels: 1000}); err == nil || !strings.Contains(err.Error(), "over the limit") {
 		t.Errorf("pixel limit: %v", err)

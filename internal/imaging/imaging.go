@@ -28,6 +28,7 @@ import (
 	"golang.org/x/image/bmp"
 	"golang.org/x/image/tiff"
 
+	"github.com/ariadne-vid/ariadne/internal/metadata"
 	"github.com/ariadne-vid/ariadne/internal/pdq"
 )
 
@@ -164,6 +165,9 @@ type Image struct {
 	// Warning tells of damage the decoder worked around (a truncated JPEG
 	// is decoded as far as it goes, as the reference does).
 	Warning string
+	// Metadata is set by decoders of containers whose metadata only they
+	// find (HEIF); for the others, metadata.Read reads the file.
+	Metadata *metadata.Metadata
 	// Luma is the reference's float luma buffer: LumaRows x LumaCols,
 	// row-major, already sampled to 512x512 where the reference does.
 	Luma               []float32
