@@ -45,6 +45,11 @@ func (r *record) query() match.Query {
 		q.PDQ, q.PDQQuality, q.Dihedral = r.res.PDQ, *r.res.PDQQuality, r.dihedral
 	}
 	q.VPDQ, q.Audio, q.AudioAtSpeeds = r.res.VPDQFrames, r.res.AudioItems, r.res.AudioAtSpeeds
+	if md := r.res.Metadata; md != nil && md.ThumbnailPDQ != "" {
+		if h, err := pdq.ParseHex(md.ThumbnailPDQ); err == nil {
+			q.Thumbnail, q.ThumbnailQuality = &h, *md.ThumbnailQuality
+		}
+	}
 	return q
 }
 
@@ -75,6 +80,9 @@ func (r *record) class() store.Class {
 
 func (r *record) ingested(pdqVersion, vpdqVersion string) store.IngestedFile {
 	out := store.IngestedFile{File: r.file, Media: r.media, Matches: r.matches}
+	if r.media != nil {
+		out.Metadata = r.res.Metadata
+	}
 	if r.media != nil && len(r.res.VPDQ) > 0 {
 		out.AVSignals = append(out.AVSignals, store.Signal{Type: store.SignalVPDQ, Value: strings.Join(r.res.VPDQ, "\n") + "\n", Version: vpdqVersion})
 	}
@@ -95,6 +103,10 @@ func (r *record) ingested(pdqVersion, vpdqVersion string) store.IngestedFile {
 		// their mirrored copies, and the image is not read again for it.
 		if len(r.dihedral) == 8 {
 			out.Signals = append(out.Signals, store.Signal{Type: store.SignalPDQDihedral, Value: pdq.FormatDihedral(r.dihedral), Quality: &q, Version: pdqVersion})
+		}
+		if md := r.res.Metadata; md != nil && md.ThumbnailPDQ != "" {
+			// Thumbnails are small JPEGs, decoded in full: the exact PDQ.
+			out.Signals = append(out.Signals, store.Signal{Type: store.SignalThumbnailPDQ, Value: md.ThumbnailPDQ, Quality: md.ThumbnailQuality, Version: "pdq"})
 		}
 	}
 	return out

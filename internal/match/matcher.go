@@ -125,9 +125,12 @@ type Query struct {
 	PDQ               *pdq.Hash
 	PDQQuality        int        // the PDQ hash's quality (0..100)
 	Dihedral          []pdq.Hash // the PDQ hashes of its rotations and mirrors, if known
-	VPDQ              []video.Frame
-	Audio             []uint32   // fingerprint items
-	AudioAtSpeeds     [][]uint32 // fingerprints at audio.Speeds (hasher.Result.AudioAtSpeeds)
+	// Thumbnail is the PDQ of its embedded EXIF thumbnail, if any.
+	Thumbnail        *pdq.Hash
+	ThumbnailQuality int
+	VPDQ             []video.Frame
+	Audio            []uint32   // fingerprint items
+	AudioAtSpeeds    [][]uint32 // fingerprints at audio.Speeds (hasher.Result.AudioAtSpeeds)
 }
 
 // Result is what the known sets say of one media.
@@ -242,6 +245,11 @@ func (m *Matcher) Match(ctx context.Context, queries []Query) ([]Result, error) 
 				}
 			}
 		}
+		if t := j.q.Thumbnail; t != nil && j.q.ThumbnailQuality >= m.minQuality && m.maxRadius > 0 {
+			if err := m.matchThumbnail(ctx, sr, j); err != nil {
+				return nil, err
+			}
+		}
 		if !m.av.empty() {
 			if err := m.av.match(ctx, j); err != nil {
 				return nil, err
@@ -255,6 +263,24 @@ func (m *Matcher) Match(ctx context.Context, queries []Query) ([]Result, error) 
 		out[i] = j.res
 	}
 	return out, nil
+}
+
+// matchThumbnail looks a picture's embedded thumbnail up among the
+// known-bad PDQ hashes: a cropped or retouched copy that kept its
+// original's thumbnail is near the original. Thumbnails below the
+// quality threshold are recorded but not matched.
+func (m *Matcher) matchThumbnail(ctx context.Context, sr *index.Searcher, j *job) error {
+	for _, f := range sr.Search(nil, index.FromPDQ(*j.q.Thumbnail), m.maxRadius) {
+		ref, err := m.entry(ctx, int64(f.ID))
+		if err != nil {
+			return err
+		}
+		if f.Distance <= ref.Radius {
+			j.res.Matches = append(j.res.Matches, store.Match{EntryID: int64(f.ID), SignalType: store.SignalThumbnailPDQ, Distance: f.Distance})
+			j.res.Near = true
+		}
+	}
+	return nil
 }
 
 // matchFrames looks a video's hashed frames up among the known-bad

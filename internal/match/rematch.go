@@ -43,6 +43,9 @@ type storedMedia struct {
 	pdq      string
 	quality  int
 	dihedral string
+	// The embedded thumbnail's PDQ and quality, if recorded.
+	thumbnail    string
+	thumbQuality int
 }
 
 // Rematch matches the media already ingested in a case (or one of its
@@ -62,7 +65,7 @@ func Rematch(ctx context.Context, st *store.Store, caseID, exhibitID int64, opts
 	err := st.ScopeFiles(ctx, caseID, exhibitID, func(sf store.ScopedFile) error {
 		if sf.Media != nil && !seen[sf.Media.ID] {
 			seen[sf.Media.ID] = true
-			all = append(all, storedMedia{media: *sf.Media, pdq: sf.PDQ, quality: sf.Quality, dihedral: sf.Dihedral})
+			all = append(all, storedMedia{media: *sf.Media, pdq: sf.PDQ, quality: sf.Quality, dihedral: sf.Dihedral, thumbnail: sf.Thumbnail, thumbQuality: sf.ThumbnailQuality})
 		}
 		return nil
 	})
@@ -125,6 +128,13 @@ func (m storedMedia) query(av []store.Signal) Query {
 		}
 	} else if m.pdq != "" {
 		slog.Warn("stored PDQ hash unreadable; media matched by its other hashes", "sha256", m.media.SHA256, "err", err)
+	}
+	if m.thumbnail != "" {
+		if h, err := pdq.ParseHex(m.thumbnail); err == nil {
+			q.Thumbnail, q.ThumbnailQuality = &h, m.thumbQuality
+		} else {
+			slog.Warn("stored thumbnail PDQ unreadable", "sha256", m.media.SHA256, "err", err)
+		}
 	}
 	for _, sg := range av {
 		switch sg.Type {

@@ -10,6 +10,8 @@ import (
 	"os"
 	"strconv"
 	"time"
+
+	"github.com/ariadne-vid/ariadne/internal/metadata"
 )
 
 // Class is a file's triage class, as stored.
@@ -31,6 +33,11 @@ var Classes = []Class{ClassNew, ClassNear, ClassKnown, ClassIgnorable, ClassOthe
 // SignalPDQ is the signal type of an image's PDQ hash (and of a match by
 // it).
 const SignalPDQ = "pdq"
+
+// SignalThumbnailPDQ is the signal type of the PDQ of a picture's
+// embedded EXIF thumbnail (with its quality), and the match type of a
+// match by it: an edited copy that kept its original's thumbnail.
+const SignalThumbnailPDQ = "thumbnail-pdq"
 
 // SignalPDQDihedral is the signal type of the 8 dihedral PDQ hashes of an
 // image (orig, rot90, rot180, rot270, flipx, flipy, flipp, flipm), comma
@@ -60,6 +67,9 @@ type IngestedFile struct {
 	// media, type and version.
 	AVSignals []Signal
 	Matches   []Match // MediaID is filled in by the write
+	// Metadata is what the media says about itself (nil: nothing); kept
+	// once per media, as first recorded.
+	Metadata *metadata.Metadata
 }
 
 // WriteIngested writes a batch of files of an exhibit in one transaction.
@@ -98,6 +108,11 @@ func (s *Store) WriteIngested(ctx context.Context, exhibitID int64, batch []Inge
 			return err
 		}
 		defer match.Close()
+		meta, err := tx.PrepareContext(ctx, s.rebind(insertMetadataSQL))
+		if err != nil {
+			return err
+		}
+		defer meta.Close()
 		t := now()
 		for _, f := range batch {
 			var mediaID any
@@ -124,6 +139,11 @@ func (s *Store) WriteIngested(ctx context.Context, exhibitID int64, batch []Inge
 				for _, mt := range f.Matches {
 					if _, err := match.ExecContext(ctx, id, nil, mt.EntryID, mt.SignalType, mt.Distance, t, nullable(mt.IndexVersion), nullable(mt.Detail)); err != nil {
 						return fmt.Errorf("save match of %s: %w", f.File.Path, err)
+					}
+				}
+				if md := f.Metadata; !md.Empty() {
+					if _, err := meta.ExecContext(ctx, metadataArgs(id, md)...); err != nil {
+						return fmt.Errorf("save metadata of %s: %w", f.File.Path, err)
 					}
 				}
 			}
@@ -326,6 +346,57 @@ func (s *Store) IngestRuns(ctx context.Context, exhibitID int64) ([]IngestRun, e
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+const insertMetadataSQL = `INSERT INTO media_metadata (media_id, make, model, serial, lens_serial, owner, software, datetime_original,
+	gps_lat, gps_lon, gps_alt, image_unique_id, document_id, original_document_id, instance_id)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (media_id) DO NOTHING`
+
+func metadataArgs(mediaID int64, m *metadata.Metadata) []any {
+	var lat, lon, alt any
+	if m.GPS != nil {
+		lat, lon = m.GPS.Lat, m.GPS.Lon
+		alt = nullPtr(m.GPS.Alt)
+	}
+	return []any{mediaID, nullable(m.Make), nullable(m.Model), nullable(m.Serial), nullable(m.LensSerial), nullable(m.Owner), nullable(m.Software),
+		nullable(m.DateTimeOriginal), lat, lon, alt, nullable(m.ImageUniqueID), nullable(m.DocumentID), nullable(m.OriginalDocumentID), nullable(m.InstanceID)}
+}
+
+// MetadataOf returns the metadata recorded for each media (those with
+// none are absent).
+func (s *Store) MetadataOf(ctx context.Context, mediaIDs []int64) (map[int64]*metadata.Metadata, error) {
+	out := map[int64]*metadata.Metadata{}
+	err := inChunks(mediaIDs, func(ph string, args []any) error {
+		rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT media_id, COALESCE(make, ''), COALESCE(model, ''), COALESCE(serial, ''), COALESCE(lens_serial, ''),
+			COALESCE(owner, ''), COALESCE(software, ''), COALESCE(datetime_original, ''), gps_lat, gps_lon, gps_alt, COALESCE(image_unique_id, ''),
+			COALESCE(document_id, ''), COALESCE(original_document_id, ''), COALESCE(instance_id, '') FROM media_metadata WHERE media_id IN (`+ph+`)`), args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var m metadata.Metadata
+			var lat, lon, alt sql.NullFloat64
+			if err := rows.Scan(&id, &m.Make, &m.Model, &m.Serial, &m.LensSerial, &m.Owner, &m.Software, &m.DateTimeOriginal, &lat, &lon, &alt,
+				&m.ImageUniqueID, &m.DocumentID, &m.OriginalDocumentID, &m.InstanceID); err != nil {
+				return err
+			}
+			if lat.Valid && lon.Valid {
+				m.GPS = &metadata.GPS{Lat: lat.Float64, Lon: lon.Float64}
+				if alt.Valid {
+					a := alt.Float64
+					m.GPS.Alt = &a
+				}
+			}
+			out[id] = &m
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("metadata: %w", err)
+	}
+	return out, nil
 }
 
 // RunStatus is the state of an ingest run, as stored.

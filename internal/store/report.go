@@ -18,6 +18,9 @@ type ScopedFile struct {
 	// Dihedral is the 8 dihedral PDQ hashes, comma separated, when
 	// recorded.
 	Dihedral string
+	// Thumbnail is the PDQ of the embedded EXIF thumbnail, when recorded.
+	Thumbnail        string
+	ThumbnailQuality int
 }
 
 // ScopeFiles calls fn for every file of a case, or of one of its exhibits
@@ -28,7 +31,9 @@ func (s *Store) ScopeFiles(ctx context.Context, caseID, exhibitID int64, fn func
 		COALESCE(m.mime, ''), COALESCE(m.width, 0), COALESCE(m.height, 0),
 		(SELECT sg.value FROM signal sg WHERE sg.media_id = m.id AND sg.type = 'pdq' ORDER BY sg.id LIMIT 1),
 		(SELECT sg.quality FROM signal sg WHERE sg.media_id = m.id AND sg.type = 'pdq' ORDER BY sg.id LIMIT 1),
-		(SELECT sg.value FROM signal sg WHERE sg.media_id = m.id AND sg.type = 'pdq-dihedral' ORDER BY sg.id LIMIT 1)
+		(SELECT sg.value FROM signal sg WHERE sg.media_id = m.id AND sg.type = 'pdq-dihedral' ORDER BY sg.id LIMIT 1),
+		(SELECT sg.value FROM signal sg WHERE sg.media_id = m.id AND sg.type = 'thumbnail-pdq' ORDER BY sg.id LIMIT 1),
+		(SELECT sg.quality FROM signal sg WHERE sg.media_id = m.id AND sg.type = 'thumbnail-pdq' ORDER BY sg.id LIMIT 1)
 		FROM file f JOIN exhibit x ON x.id = f.exhibit_id LEFT JOIN media m ON m.id = f.media_id
 		WHERE x.case_id = ? AND (? = 0 OR x.id = ?) ORDER BY x.label, f.path`
 	rows, err := s.db.QueryContext(ctx, s.rebind(q), caseID, exhibitID, exhibitID)
@@ -42,9 +47,10 @@ func (s *Store) ScopeFiles(ctx context.Context, caseID, exhibitID int64, fn func
 		var mediaID sql.NullInt64
 		var pdq sql.NullString
 		var quality sql.NullInt64
-		var dihedral sql.NullString
+		var dihedral, thumb sql.NullString
+		var thumbQuality sql.NullInt64
 		if err := rows.Scan(&sf.Exhibit, &sf.File.ID, &sf.File.Path, &sf.File.Size, &sf.File.ModifiedAt, &sf.File.Error, &sf.File.Warning,
-			&sf.File.Class, &mediaID, &m.SHA256, &m.MD5, &m.SHA1, &m.Size, &m.MIME, &m.Width, &m.Height, &pdq, &quality, &dihedral); err != nil {
+			&sf.File.Class, &mediaID, &m.SHA256, &m.MD5, &m.SHA1, &m.Size, &m.MIME, &m.Width, &m.Height, &pdq, &quality, &dihedral, &thumb, &thumbQuality); err != nil {
 			return err
 		}
 		if mediaID.Valid {
@@ -53,6 +59,7 @@ func (s *Store) ScopeFiles(ctx context.Context, caseID, exhibitID int64, fn func
 			sf.File.MediaID = m.ID
 		}
 		sf.PDQ, sf.Quality, sf.Dihedral = pdq.String, int(quality.Int64), dihedral.String
+		sf.Thumbnail, sf.ThumbnailQuality = thumb.String, int(thumbQuality.Int64)
 		if err := fn(sf); err != nil {
 			return err
 		}

@@ -223,3 +223,31 @@ UPDATE hashset SET entry_count = (SELECT COUNT(*) FROM hashset_entry e WHERE e.h
 -- media and in the known one, offset); for a video frame matching a
 -- known image, the frame's time.
 ALTER TABLE matches ADD COLUMN detail TEXT;
+
+-- migration 8: what pictures say about themselves
+-- One row per media that carries metadata: the camera (body serial ties
+-- a series to one device), the capture time (ISO 8601, with its offset
+-- when the file gives one), the place (decimal degrees, south and west
+-- negative; metres) and the XMP document IDs that survive editing. The
+-- embedded thumbnail's PDQ is a signal (type thumbnail-pdq).
+CREATE TABLE media_metadata (
+	media_id BIGINT NOT NULL UNIQUE REFERENCES media(id),
+	make TEXT,
+	model TEXT,
+	serial TEXT,
+	lens_serial TEXT,
+	owner TEXT,
+	software TEXT,
+	datetime_original TEXT,
+	gps_lat {REAL},
+	gps_lon {REAL},
+	gps_alt {REAL},
+	image_unique_id TEXT,
+	document_id TEXT,
+	original_document_id TEXT,
+	instance_id TEXT
+);
+CREATE INDEX media_metadata_serial ON media_metadata (serial) WHERE serial IS NOT NULL;
+CREATE INDEX media_metadata_camera ON media_metadata (make, model);
+CREATE INDEX media_metadata_document ON media_metadata (document_id) WHERE document_id IS NOT NULL;
+CREATE INDEX media_metadata_taken ON media_metadata (datetime_original) WHERE datetime_original IS NOT NULL;
