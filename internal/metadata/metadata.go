@@ -18,6 +18,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 )
 
 // Metadata is what a file says about itself. Its JSON is the "metadata"
@@ -387,4 +388,14 @@ func isoTime(s, offset string) string {
 		out += offset
 	}
 	return out
+}
+
+// DistanceKm is the great-circle distance between two positions, in
+// kilometres (haversine, on a sphere of the Earth's mean radius).
+func DistanceKm(a, b GPS) float64 {
+	const r = 6371.0088
+	rad := func(d float64) float64 { return d * math.Pi / 180 }
+	dLat, dLon := rad(b.Lat-a.Lat), rad(b.Lon-a.Lon)
+	h := math.Sin(dLat/2)*math.Sin(dLat/2) + math.Cos(rad(a.Lat))*math.Cos(rad(b.Lat))*math.Sin(dLon/2)*math.Sin(dLon/2)
+	return 2 * r * math.Asin(math.Min(1, math.Sqrt(h)))
 }

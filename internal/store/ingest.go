@@ -348,57 +348,6 @@ func (s *Store) IngestRuns(ctx context.Context, exhibitID int64) ([]IngestRun, e
 	return out, rows.Err()
 }
 
-const insertMetadataSQL = `INSERT INTO media_metadata (media_id, make, model, serial, lens_serial, owner, software, datetime_original,
-	gps_lat, gps_lon, gps_alt, image_unique_id, document_id, original_document_id, instance_id)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (media_id) DO NOTHING`
-
-func metadataArgs(mediaID int64, m *metadata.Metadata) []any {
-	var lat, lon, alt any
-	if m.GPS != nil {
-		lat, lon = m.GPS.Lat, m.GPS.Lon
-		alt = nullPtr(m.GPS.Alt)
-	}
-	return []any{mediaID, nullable(m.Make), nullable(m.Model), nullable(m.Serial), nullable(m.LensSerial), nullable(m.Owner), nullable(m.Software),
-		nullable(m.DateTimeOriginal), lat, lon, alt, nullable(m.ImageUniqueID), nullable(m.DocumentID), nullable(m.OriginalDocumentID), nullable(m.InstanceID)}
-}
-
-// MetadataOf returns the metadata recorded for each media (those with
-// none are absent).
-func (s *Store) MetadataOf(ctx context.Context, mediaIDs []int64) (map[int64]*metadata.Metadata, error) {
-	out := map[int64]*metadata.Metadata{}
-	err := inChunks(mediaIDs, func(ph string, args []any) error {
-		rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT media_id, COALESCE(make, ''), COALESCE(model, ''), COALESCE(serial, ''), COALESCE(lens_serial, ''),
-			COALESCE(owner, ''), COALESCE(software, ''), COALESCE(datetime_original, ''), gps_lat, gps_lon, gps_alt, COALESCE(image_unique_id, ''),
-			COALESCE(document_id, ''), COALESCE(original_document_id, ''), COALESCE(instance_id, '') FROM media_metadata WHERE media_id IN (`+ph+`)`), args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			var m metadata.Metadata
-			var lat, lon, alt sql.NullFloat64
-			if err := rows.Scan(&id, &m.Make, &m.Model, &m.Serial, &m.LensSerial, &m.Owner, &m.Software, &m.DateTimeOriginal, &lat, &lon, &alt,
-				&m.ImageUniqueID, &m.DocumentID, &m.OriginalDocumentID, &m.InstanceID); err != nil {
-				return err
-			}
-			if lat.Valid && lon.Valid {
-				m.GPS = &metadata.GPS{Lat: lat.Float64, Lon: lon.Float64}
-				if alt.Valid {
-					a := alt.Float64
-					m.GPS.Alt = &a
-				}
-			}
-			out[id] = &m
-		}
-		return rows.Err()
-	})
-	if err != nil {
-		return nil, fmt.Errorf("metadata: %w", err)
-	}
-	return out, nil
-}
-
 // RunStatus is the state of an ingest run, as stored.
 type RunStatus string
 
