@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/ariadne-vid/ariadne/internal/store"
@@ -33,7 +34,7 @@ func TestSearchCommand(t *testing.T) {
 		// Two by one camera near one place, one by another far away, and
 		// one just outside the circle but inside its box (the corner).
 		{"a.jpg", []string{"-Make=ExampleCam", "-Model=Model 7", "-SerialNumber=SN-A", "-GPSLatitude=45.0", "-GPSLatitudeRef=N", "-GPSLongitude=7.0", "-GPSLongitudeRef=E", "-DateTimeOriginal=2021:06:01 10:00:00", "-XMP-xmpMM:DocumentID=xmp.did:a"}},
-		{"b.jpg", []string{"-Make=ExampleCam", "-Model=Model 7", "-SerialNumber=SN-A", "-GPSLatitude=45.001", "-GPSLatitudeRef=N", "-GPSLongitude=7.001", "-GPSLongitudeRef=E", "-DateTimeOriginal=2021:06:02 10:00:00"}},
+		{"b.jpg", []string{"-Make=ExampleCam", "-Model=Model 7", "-SerialNumber=SN-A", "-GPSLatitude=45.0005", "-GPSLatitudeRef=N", "-GPSLongitude=7.0005", "-GPSLongitudeRef=E", "-DateTimeOriginal=2021:06:02 10:00:00"}},
 		{"c.jpg", []string{"-Make=OtherCam", "-Model=X", "-SerialNumber=SN-B", "-GPSLatitude=33.9", "-GPSLatitudeRef=S", "-GPSLongitude=18.4", "-GPSLongitudeRef=E", "-DateTimeOriginal=2022:01:01 10:00:00"}},
 		{"d.jpg", []string{"-Make=OtherCam", "-Model=X", "-SerialNumber=SN-C", "-GPSLatitude=45.0085", "-GPSLatitudeRef=N", "-GPSLongitude=7.012", "-GPSLongitudeRef=E"}},
 	}
@@ -91,6 +92,31 @@ func TestSearchCommand(t *testing.T) {
 				}
 			}
 		})
+	}
+	// The report groups the media of one camera and of one place.
+	out, errOut, code := runCLI(t, "report", "--db", db, "--case", "S-1", "--format", "json")
+	if code != 0 {
+		t.Fatalf("report: %s", errOut)
+	}
+	var r struct {
+		Cameras, Places []struct {
+			Key   string
+			Media []string
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Cameras) != 1 || r.Cameras[0].Key != "ExampleCam Model 7, serial SN-A" || len(r.Cameras[0].Media) != 2 {
+		t.Errorf("cameras %+v", r.Cameras)
+	}
+	// a and b are 68 m apart, d 1.3 km away: one place of two.
+	if len(r.Places) != 1 || r.Places[0].Key != "45.00000,7.00000" || len(r.Places[0].Media) != 2 {
+		t.Errorf("places %+v", r.Places)
+	}
+	text, _, _ := runCLI(t, "report", "--db", db, "--case", "S-1")
+	if !strings.Contains(text, "says    ExampleCam Model 7, serial SN-A, taken 2021-06-01T10:00:00, at 45.00000,7.00000") || !strings.Contains(text, "MEDIA OF ONE CAMERA: 1 groups") {
+		t.Errorf("text report:\n%s", text)
 	}
 	if _, _, code := runCLI(t, "search", "--db", db); code != 2 {
 		t.Errorf("search without a filter: exit %d, want 2", code)

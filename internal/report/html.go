@@ -19,6 +19,7 @@ var htmlReport = template.Must(template.New("report.html").Funcs(template.FuncMa
 	"upper":    func(c store.Class) string { return strings.ToUpper(string(c)) },
 	"match":    matchLine,
 	"sighting": sightingLine,
+	"says":     metadataLine,
 	"count":    func(m map[store.Class]int64, c store.Class) int64 { return m[c] },
 }).ParseFS(templates, "templates/report.html"))
 

@@ -14,11 +14,14 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/ariadne-vid/ariadne/internal/deconflict"
 	"github.com/ariadne-vid/ariadne/internal/index"
+	"github.com/ariadne-vid/ariadne/internal/metadata"
 	"github.com/ariadne-vid/ariadne/internal/pdq"
 	"github.com/ariadne-vid/ariadne/internal/store"
 )
@@ -39,8 +42,19 @@ type Report struct {
 	Known     []*Media              `json:"known"`
 	Errors    []FileRef             `json:"errors"`
 	Runs      []store.IngestRun     `json:"ingest_runs"`
+	// Cameras groups the media by camera body serial, and Places by
+	// position (chains of positions within PlaceRadiusKm), largest group
+	// first: one device or one place ties material together.
+	Cameras []Group `json:"cameras,omitempty"`
+	Places  []Group `json:"places,omitempty"`
 	// OtherCases are the other cases holding this material, most first.
 	OtherCases []deconflict.OtherCase `json:"other_cases"`
+}
+
+// Group is media sharing a camera or a place.
+type Group struct {
+	Key   string   `json:"key"`   // the camera ("ExampleCam Model 7, serial SN42"), or a place's southernmost position "LAT,LON"
+	Media []string `json:"media"` // SHA-256, sorted
 }
 
 // ExhibitSummary counts an exhibit's files per class.
@@ -75,6 +89,8 @@ type Media struct {
 	// Elsewhere lists where else in the store this content was seen:
 	// other exhibits of the case, and other cases.
 	Elsewhere []store.Sighting `json:"seen_elsewhere,omitempty"`
+	// Metadata is what the picture says: camera, time, place.
+	Metadata *metadata.Metadata `json:"metadata,omitempty"`
 
 	id       int64
 	dihedral string
@@ -182,6 +198,14 @@ func Build(ctx context.Context, st *store.Store, caseNumber, exhibitLabel, progr
 	if err != nil {
 		return nil, err
 	}
+	md, err := st.MetadataOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for id, m := range md {
+		media[id].Metadata = m
+	}
+	r.Cameras, r.Places = groups(media, ids)
 	sightings, err := st.SightingsOf(ctx, ids)
 	if err != nil {
 		return nil, err
@@ -285,4 +309,82 @@ func cluster(media []*Media) []Cluster {
 		}
 	}
 	return out
+}
+
+// PlaceRadiusKm is how near two pictures' positions are to be of one
+// place.
+const PlaceRadiusKm = 0.1
+
+// groups gathers the media of the scope by camera serial, and by place:
+// single linkage of positions within PlaceRadiusKm, found by a sweep
+// over latitude. Groups of one media are left out, since they tie
+// nothing together.
+func groups(media map[int64]*Media, ids []int64) (cameras, places []Group) {
+	byCamera := map[string][]string{}
+	type point struct {
+		gps metadata.GPS
+		sha string
+	}
+	var pts []point
+	for _, id := range ids {
+		m := media[id]
+		md := m.Metadata
+		if md == nil {
+			continue
+		}
+		if md.Serial != "" {
+			key := strings.TrimSpace(md.Make + " " + md.Model + ", serial " + md.Serial)
+			byCamera[key] = append(byCamera[key], m.SHA256)
+		}
+		if md.GPS != nil {
+			pts = append(pts, point{*md.GPS, m.SHA256})
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(byCamera)) {
+		if len(byCamera[k]) > 1 {
+			slices.Sort(byCamera[k])
+			cameras = append(cameras, Group{Key: k, Media: byCamera[k]})
+		}
+	}
+	slices.SortFunc(pts, func(a, b point) int { return cmp.Or(cmp.Compare(a.gps.Lat, b.gps.Lat), cmp.Compare(a.sha, b.sha)) })
+	parent := make([]int, len(pts))
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	const degPerKm = 1 / 111.2 // of latitude
+	for i := range pts {
+		for j := i + 1; j < len(pts) && pts[j].gps.Lat-pts[i].gps.Lat <= PlaceRadiusKm*degPerKm; j++ {
+			if metadata.DistanceKm(pts[i].gps, pts[j].gps) <= PlaceRadiusKm {
+				parent[find(j)] = find(i)
+			}
+		}
+	}
+	members := map[int][]int{}
+	for i := range pts {
+		members[find(i)] = append(members[find(i)], i)
+	}
+	for _, root := range slices.Sorted(maps.Keys(members)) {
+		idx := members[root]
+		if len(idx) < 2 {
+			continue
+		}
+		g := Group{Key: fmt.Sprintf("%.5f,%.5f", pts[idx[0]].gps.Lat, pts[idx[0]].gps.Lon)}
+		for _, i := range idx {
+			g.Media = append(g.Media, pts[i].sha)
+		}
+		slices.Sort(g.Media)
+		places = append(places, g)
+	}
+	bySize := func(a, b Group) int { return cmp.Compare(len(b.Media), len(a.Media)) }
+	slices.SortStableFunc(cameras, bySize)
+	slices.SortStableFunc(places, bySize)
+	return cameras, places
 }

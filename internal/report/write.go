@@ -10,6 +10,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/ariadne-vid/ariadne/internal/metadata"
 	"github.com/ariadne-vid/ariadne/internal/store"
 )
 
@@ -176,6 +177,9 @@ func (r *Report) writeText(w io.Writer) error {
 			fmt.Fprintf(w, "  PDQ %s q%d", m.PDQ, m.Quality)
 		}
 		fmt.Fprintln(w)
+		if line := metadataLine(m.Metadata); line != "" {
+			fmt.Fprintf(w, "%s  says    %s\n", indent, line)
+		}
 		for _, f := range m.Files {
 			fmt.Fprintf(w, "%s  file    %s: %s\n", indent, f.Exhibit, f.Path)
 		}
@@ -184,6 +188,21 @@ func (r *Report) writeText(w io.Writer) error {
 		}
 		for _, s := range m.Elsewhere {
 			fmt.Fprintf(w, "%s  also in %s\n", indent, sightingLine(s))
+		}
+	}
+	for _, g := range []struct {
+		title  string
+		groups []Group
+	}{{"ONE CAMERA", r.Cameras}, {fmt.Sprintf("ONE PLACE (positions within %g m of each other)", PlaceRadiusKm*1000), r.Places}} {
+		if len(g.groups) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "\nMEDIA OF %s: %d groups\n", g.title, len(g.groups))
+		for _, gr := range g.groups {
+			fmt.Fprintf(w, "  %s: %d media\n", gr.Key, len(gr.Media))
+			for _, sha := range gr.Media {
+				fmt.Fprintf(w, "    %s\n", sha)
+			}
 		}
 	}
 	newCount := 0
@@ -276,4 +295,28 @@ func (r *Report) writeCSV(w io.Writer) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// metadataLine is what a picture says of its camera, time and place.
+func metadataLine(m *metadata.Metadata) string {
+	if m == nil {
+		return ""
+	}
+	var parts []string
+	if camera := strings.TrimSpace(m.Make + " " + m.Model); camera != "" {
+		parts = append(parts, camera)
+	}
+	if m.Serial != "" {
+		parts = append(parts, "serial "+m.Serial)
+	}
+	if m.DateTimeOriginal != "" {
+		parts = append(parts, "taken "+m.DateTimeOriginal)
+	}
+	if m.GPS != nil {
+		parts = append(parts, fmt.Sprintf("at %.5f,%.5f", m.GPS.Lat, m.GPS.Lon))
+	}
+	if m.DocumentID != "" {
+		parts = append(parts, "document "+m.DocumentID)
+	}
+	return strings.Join(parts, ", ")
 }
