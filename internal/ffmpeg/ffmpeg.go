@@ -59,6 +59,9 @@ type Info struct {
 	Frames    int     `json:"frames,omitempty"` // as the container declares, 0 if unknown
 	HasAudio  bool    `json:"has_audio"`
 	AudioRate int     `json:"audio_rate,omitempty"`
+	// Tags are the container's metadata as ffprobe names them (phones
+	// write make, model, creation time and an ISO 6709 location).
+	Tags map[string]string `json:"tags,omitempty"`
 }
 
 // Probe asks ffprobe about a file.
@@ -87,14 +90,15 @@ func Probe(ctx context.Context, path string) (Info, error) {
 			} `json:"disposition"`
 		} `json:"streams"`
 		Format struct {
-			FormatName string `json:"format_name"`
-			Duration   string `json:"duration"`
+			FormatName string            `json:"format_name"`
+			Duration   string            `json:"duration"`
+			Tags       map[string]string `json:"tags"`
 		} `json:"format"`
 	}
 	if err := json.Unmarshal(out, &raw); err != nil {
 		return Info{}, fmt.Errorf("ffprobe output: %w", err)
 	}
-	info := Info{Format: raw.Format.FormatName}
+	info := Info{Format: raw.Format.FormatName, Tags: raw.Format.Tags}
 	info.Duration, _ = strconv.ParseFloat(raw.Format.Duration, 64)
 	for _, s := range raw.Streams {
 		switch {

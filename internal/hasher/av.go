@@ -10,6 +10,7 @@ import (
 
 	"github.com/ariadne-vid/ariadne/internal/audio"
 	"github.com/ariadne-vid/ariadne/internal/ffmpeg"
+	"github.com/ariadne-vid/ariadne/internal/metadata"
 	"github.com/ariadne-vid/ariadne/internal/video"
 )
 
@@ -60,6 +61,15 @@ func (h *Hasher) hashAV(res Result, head []byte, r io.Reader, size int64) Result
 	}
 	res.Duration = info.Duration
 	var problems []string
+	if len(info.Tags) > 0 {
+		md := &metadata.Metadata{}
+		if err := md.FromVideoTags(info.Tags); err != nil {
+			problems = append(problems, "metadata: "+err.Error())
+		}
+		if !md.Empty() {
+			res.Metadata = md
+		}
+	}
 	if info.HasVideo {
 		v, err := video.HashFile(ctx, path, video.Options{SecondsPerHash: h.opts.AV.SecondsPerHash, Info: &info})
 		if err != nil {

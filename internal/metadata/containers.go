@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // Read finds the metadata blocks of a JPEG, PNG, TIFF or WebP file held
@@ -217,4 +218,61 @@ func makerNoteSerial(make string, note []byte, at uint32, outer *tiff) string {
 		return serial
 	}
 	return ""
+}
+
+// FromVideoTags reads what phones write into MP4 and MOV metadata, as
+// ffprobe names the tags: make and model (plain or Apple's
+// com.apple.quicktime keys, Android's com.android ones), the creation
+// time, and the ISO 6709 location ("+48.8566+002.3522+035.000/").
+func (m *Metadata) FromVideoTags(tags map[string]string) error {
+	get := func(keys ...string) string {
+		for _, k := range keys {
+			if v := tags[k]; v != "" {
+				return v
+			}
+		}
+		return ""
+	}
+	m.Make = get("com.apple.quicktime.make", "make", "com.android.manufacturer")
+	m.Model = get("com.apple.quicktime.model", "model", "com.android.model")
+	m.Software = get("com.apple.quicktime.software", "software", "encoder_software")
+	m.DateTimeOriginal = get("com.apple.quicktime.creationdate", "creation_time")
+	if loc := get("com.apple.quicktime.location.ISO6709", "location", "location-eng", "com.android.location"); loc != "" {
+		g, err := parseISO6709(loc)
+		if err != nil {
+			return err
+		}
+		m.GPS = g
+	}
+	return nil
+}
+
+// parseISO6709 reads "±DD.DDDD±DDD.DDDD[±AAA.AAA][CRS]/", the decimal
+// degrees form phones write.
+func parseISO6709(s string) (*GPS, error) {
+	s = strings.TrimSuffix(strings.TrimSpace(s), "/")
+	var nums []float64
+	for i := 0; i < len(s) && len(nums) < 3; {
+		if s[i] != '+' && s[i] != '-' {
+			break
+		}
+		j := i + 1
+		for j < len(s) && (s[j] >= '0' && s[j] <= '9' || s[j] == '.') {
+			j++
+		}
+		v, err := strconv.ParseFloat(s[i:j], 64)
+		if err != nil {
+			return nil, fmt.Errorf("%w: ISO 6709 location %q", ErrMalformed, s)
+		}
+		nums = append(nums, v)
+		i = j
+	}
+	if len(nums) < 2 || nums[0] < -90 || nums[0] > 90 || nums[1] < -180 || nums[1] > 180 {
+		return nil, fmt.Errorf("%w: ISO 6709 location %q", ErrMalformed, s)
+	}
+	g := &GPS{Lat: nums[0], Lon: nums[1]}
+	if len(nums) == 3 {
+		g.Alt = &nums[2]
+	}
+	return g, nil
 }

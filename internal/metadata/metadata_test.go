@@ -285,3 +285,34 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+func TestVideoTags(t *testing.T) {
+	alt := 35.0
+	for _, c := range []struct {
+		name string
+		tags map[string]string
+		want Metadata
+		err  bool
+	}{
+		{"ffmpeg", map[string]string{"make": "ExampleCam", "model": "Model 7", "creation_time": "2021-06-01T14:03:22Z", "location": "+48.8566-002.3522+035.000/"},
+			Metadata{Make: "ExampleCam", Model: "Model 7", DateTimeOriginal: "2021-06-01T14:03:22Z", GPS: &GPS{Lat: 48.8566, Lon: -2.3522, Alt: &alt}}, false},
+		{"Apple", map[string]string{"com.apple.quicktime.make": "Apple", "com.apple.quicktime.model": "iPhone X", "com.apple.quicktime.creationdate": "2021-06-01T16:03:22+0200",
+			"com.apple.quicktime.location.ISO6709": "-33.9249+018.4241/"},
+			Metadata{Make: "Apple", Model: "iPhone X", DateTimeOriginal: "2021-06-01T16:03:22+0200", GPS: &GPS{Lat: -33.9249, Lon: 18.4241}}, false},
+		{"no position", map[string]string{"location": "somewhere"}, Metadata{}, true},
+		{"out of range", map[string]string{"location": "+98.0+010.0/"}, Metadata{}, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var m Metadata
+			err := m.FromVideoTags(c.tags)
+			if (err != nil) != c.err {
+				t.Fatalf("error %v, want error %v", err, c.err)
+			}
+			got, _ := json.Marshal(m)
+			want, _ := json.Marshal(c.want)
+			if string(got) != string(want) {
+				t.Errorf("%s, want %s", got, want)
+			}
+		})
+	}
+}
