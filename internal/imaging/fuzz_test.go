@@ -27,6 +27,9 @@ func FuzzDecode(f *testing.F) {
 	}
 	f.Add([]byte("RIFF\x1a\x00\x00\x00WEBPVP8X\x0a\x00\x00\x00\x02\x00\x00\x00\x00\x00\x00\x00\x00\x00"))
 	f.Add([]byte("RIFF\x24\x00\x00\x00WEBPANMF\x18\x00\x00\x00"))
+	small := encode(f, func(b *bytes.Buffer) error { return jpeg.Encode(b, src, nil) })
+	f.Add(dngLike(small, small, true))
+	f.Add([]byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		img, err := Decode(data, Options{MaxPixels: 1 << 22})
 		if err != nil {

@@ -143,7 +143,7 @@ func decodeHEIF(f Format, data []byte, opts Options) (*Image, error) {
 		img.Warning = fmt.Sprintf("%d images in the file; the primary one hashed", n)
 	}
 	if bits := int(info.luma_bits); bits > 8 {
-		img.Warning = joinWarning(img.Warning, fmt.Sprintf("%d-bit image decoded to 8 bits", bits))
+		img.Warning = joinNote(img.Warning, fmt.Sprintf("%d-bit image decoded to 8 bits", bits))
 	}
 	pix := unsafe.Slice((*byte)(out), int(gw)*int(gh)*3)
 	img.LumaRows, img.LumaCols = int(gh), int(gw)
@@ -172,11 +172,4 @@ func heifMetadata(info *C.ariadne_heif_info) (*metadata.Metadata, error) {
 		C.free(unsafe.Pointer(info.xmp))
 	}
 	return m, err
-}
-
-func joinWarning(a, b string) string {
-	if a == "" {
-		return b
-	}
-	return a + "; " + b
 }

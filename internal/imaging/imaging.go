@@ -190,7 +190,23 @@ func Decode(data []byte, opts Options) (img *Image, err error) {
 	switch f {
 	case JPEG:
 		img, err = decodeJPEG(data, opts)
-	case PNG, GIF, BMP, TIFF, WebP:
+	case TIFF:
+		// A camera RAW is a TIFF whose sensor data is no image: its
+		// largest embedded JPEG preview is what is hashed.
+		if preview, raw, rerr := metadata.RawPreview(data); raw {
+			if rerr != nil {
+				return nil, rerr
+			}
+			if img, err = decodeJPEG(preview, opts); err != nil {
+				return nil, fmt.Errorf("camera RAW's JPEG preview: %w", err)
+			}
+			img.Format = TIFF
+			img.Warning = joinNote(img.Warning, fmt.Sprintf("camera RAW: its largest embedded JPEG preview (%dx%d) hashed", img.Width, img.Height))
+			img.Orientation = orientation(TIFF, data)
+			return img, nil
+		}
+		img, err = decodeGo(f, data, opts)
+	case PNG, GIF, BMP, WebP:
 		img, err = decodeGo(f, data, opts)
 	case HEIC, AVIF, HEIF:
 		// libheif applies the container's rotation and mirroring (irot,
@@ -377,4 +393,11 @@ func fillLuma(dst []float32, pix []byte, channels int) {
 		p := pix[3*i : 3*i+3]
 		dst[i] = pdq.Luma(p[0], p[1], p[2])
 	}
+}
+
+func joinNote(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
 }

@@ -280,6 +280,9 @@ func FuzzRead(f *testing.F) {
 		}
 		e := &Metadata{}
 		e.FromEXIF(data)
+		if p, _, _ := RawPreview(data); len(p) > len(data) {
+			t.Fatal("a preview larger than the file")
+		}
 		if len(e.Thumbnail) > maxThumbnail || len(m.Make) > maxString {
 			t.Fatalf("limits broken: thumbnail %d, make %d", len(e.Thumbnail), len(m.Make))
 		}
