@@ -251,18 +251,8 @@ func cmpFiles(a, b FileRef) int {
 // usable PDQ are clusters of one.
 func cluster(media []*Media) []Cluster {
 	slices.SortFunc(media, func(a, b *Media) int { return cmpFiles(a.Files[0], b.Files[0]) })
-	parent := make([]int, len(media))
-	for i := range parent {
-		parent[i] = i
-	}
-	var find func(int) int
-	find = func(i int) int {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
-		}
-		return i
-	}
+	sets := newDisjointSets(len(media))
+	find := sets.find
 	var hashes []index.Hash
 	var ids []uint64
 	for i, m := range media {
@@ -287,7 +277,7 @@ func cluster(media []*Media) []Cluster {
 		found = s.SearchAny(found[:0], qs, ClusterRadius)
 		for _, f := range found {
 			if a, b := find(i), find(int(f.ID)); a != b {
-				parent[max(a, b)] = min(a, b)
+				sets[max(a, b)] = min(a, b) // the lower index is the root
 			}
 		}
 	}
@@ -347,23 +337,13 @@ func groups(media map[int64]*Media, ids []int64) (cameras, places []Group) {
 		}
 	}
 	slices.SortFunc(pts, func(a, b point) int { return cmp.Or(cmp.Compare(a.gps.Lat, b.gps.Lat), cmp.Compare(a.sha, b.sha)) })
-	parent := make([]int, len(pts))
-	for i := range parent {
-		parent[i] = i
-	}
-	var find func(int) int
-	find = func(i int) int {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
-		}
-		return i
-	}
+	sets := newDisjointSets(len(pts))
+	find := sets.find
 	const degPerKm = 1 / 111.2 // of latitude
 	for i := range pts {
 		for j := i + 1; j < len(pts) && pts[j].gps.Lat-pts[i].gps.Lat <= PlaceRadiusKm*degPerKm; j++ {
 			if metadata.DistanceKm(pts[i].gps, pts[j].gps) <= PlaceRadiusKm {
-				parent[find(j)] = find(i)
+				sets.union(i, j)
 			}
 		}
 	}
@@ -388,3 +368,24 @@ func groups(media map[int64]*Media, ids []int64) (cameras, places []Group) {
 	slices.SortStableFunc(places, bySize)
 	return cameras, places
 }
+
+// disjointSets is a union-find over 0..n-1, for single-linkage groups.
+type disjointSets []int
+
+func newDisjointSets(n int) disjointSets {
+	d := make(disjointSets, n)
+	for i := range d {
+		d[i] = i
+	}
+	return d
+}
+
+func (d disjointSets) find(i int) int {
+	for d[i] != i {
+		d[i] = d[d[i]]
+		i = d[i]
+	}
+	return i
+}
+
+func (d disjointSets) union(a, b int) { d[d.find(b)] = d.find(a) }
