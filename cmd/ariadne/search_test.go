@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"github.com/ariadne-vid/ariadne/internal/metadata/metadatatest"
 	"image/jpeg"
 	"os"
 	"os/exec"
@@ -17,12 +18,7 @@ import (
 // are found by camera serial, camera, place, capture time and document
 // ID after an ingest; the place search keeps the circle, not the box.
 func TestSearchCommand(t *testing.T) {
-	if _, err := exec.LookPath("exiftool"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("CI is set but exiftool is not installed")
-		}
-		t.Skip("exiftool not installed (scripts/test installs libimage-exiftool-perl)")
-	}
+	metadatatest.RequireExifTool(t)
 	dir := t.TempDir()
 	db := filepath.Join(dir, "s.db")
 	ev := filepath.Join(dir, "ev")

@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	"context"
+	"github.com/ariadne-vid/ariadne/internal/metadata/metadatatest"
 	"image"
 	"image/jpeg"
 	"os"
@@ -25,12 +26,7 @@ import (
 // thumbnail, which does: the copy is near by thumbnail-pdq, at ingest and
 // at a rematch after a late import. Its camera metadata is recorded.
 func TestThumbnailLinksAnEditedCopy(t *testing.T) {
-	if _, err := exec.LookPath("exiftool"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("CI is set but exiftool is not installed")
-		}
-		t.Skip("exiftool not installed (scripts/test installs libimage-exiftool-perl)")
-	}
+	metadatatest.RequireExifTool(t)
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
 		ctx := context.Background()
 		f := newBareFixture(t, e)
