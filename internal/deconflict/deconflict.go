@@ -32,6 +32,10 @@ type Item struct {
 	PDQ      string // hex, or "" when the media has none
 	Quality  int
 	Dihedral string // stored dihedral hashes (pdq.FormatDihedral), or ""
+	// Thumbnail is the PDQ of the embedded EXIF thumbnail, or "": a
+	// retouched copy that kept its original's thumbnail is near it.
+	Thumbnail        string
+	ThumbnailQuality int
 	// Rank orders an OtherCase's Media: lower first.
 	Rank int
 }
@@ -39,7 +43,8 @@ type Item struct {
 // OtherCase is another case holding material of the report's scope (new,
 // near or known media): the same content, or a near-duplicate of it (PDQ
 // within Radius, rotations and mirrors included, both hashes of
-// quality at least MinQuality). It tells an investigator who else works
+// quality at least MinQuality; an embedded thumbnail's PDQ counts as a
+// hash of its picture). It tells an investigator who else works
 // the material: deconfliction.
 type OtherCase struct {
 	Number string `json:"number"`
@@ -110,13 +115,8 @@ func Find(ctx context.Context, st *store.Store, c store.Case, items []Item, sigh
 		var qs []index.Hash
 		for _, m := range items {
 			id := m.ID
-			h, err := index.ParseHex(m.PDQ)
-			if err != nil || m.PDQ == "" || m.Quality < MinQuality {
+			if qs = queries(qs[:0], m); len(qs) == 0 {
 				continue
-			}
-			qs = append(qs[:0], h)
-			if qs, err = index.AppendDihedral(qs, m.Dihedral); err != nil {
-				slog.Warn("stored dihedral PDQ hashes unreadable; rotations and mirrors not compared", "sha256", m.SHA256, "err", err)
 			}
 			found = s.SearchAny(found[:0], qs, Radius)
 			for _, f := range found {
@@ -156,6 +156,22 @@ func Find(ctx context.Context, st *store.Store, c store.Case, items []Item, sigh
 		return cmp.Or(cmp.Compare(b.Same+b.Near, a.Same+a.Near), cmp.Compare(a.Number, b.Number))
 	})
 	return out, nil
+}
+
+// queries appends the hashes an item is looked up by: its PDQ with its
+// rotations and mirrors, and its embedded thumbnail's PDQ, each when its
+// quality is at least MinQuality.
+func queries(qs []index.Hash, m Item) []index.Hash {
+	if h, err := index.ParseHex(m.PDQ); err == nil && m.PDQ != "" && m.Quality >= MinQuality {
+		qs = append(qs, h)
+		if qs, err = index.AppendDihedral(qs, m.Dihedral); err != nil {
+			slog.Warn("stored dihedral PDQ hashes unreadable; rotations and mirrors not compared", "sha256", m.SHA256, "err", err)
+		}
+	}
+	if h, err := index.ParseHex(m.Thumbnail); err == nil && m.Thumbnail != "" && m.ThumbnailQuality >= MinQuality {
+		qs = append(qs, h)
+	}
+	return qs
 }
 
 func unionKeys(a, b map[string]map[int64]bool) []string {

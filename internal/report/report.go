@@ -92,8 +92,10 @@ type Media struct {
 	// Metadata is what the picture says: camera, time, place.
 	Metadata *metadata.Metadata `json:"metadata,omitempty"`
 
-	id       int64
-	dihedral string
+	id           int64
+	dihedral     string
+	thumbnail    string // the embedded thumbnail's PDQ
+	thumbQuality int
 }
 
 // FileRef is a file of the scope.
@@ -167,7 +169,8 @@ func Build(ctx context.Context, st *store.Store, caseNumber, exhibitLabel, progr
 		m, ok := media[sf.Media.ID]
 		if !ok {
 			m = &Media{id: sf.Media.ID, SHA256: sf.Media.SHA256, MD5: sf.Media.MD5, SHA1: sf.Media.SHA1, Size: sf.Media.Size, MIME: sf.Media.MIME,
-				Width: sf.Media.Width, Height: sf.Media.Height, PDQ: sf.PDQ, Quality: sf.Quality, Class: class, dihedral: sf.Dihedral}
+				Width: sf.Media.Width, Height: sf.Media.Height, PDQ: sf.PDQ, Quality: sf.Quality, Class: class, dihedral: sf.Dihedral,
+				thumbnail: sf.Thumbnail, thumbQuality: sf.ThumbnailQuality}
 			media[sf.Media.ID] = m
 		}
 		if rank, ok := classRank[class]; ok && rank < classRank[m.Class] {
@@ -223,7 +226,8 @@ func Build(ctx context.Context, st *store.Store, caseNumber, exhibitLabel, progr
 	items := make([]deconflict.Item, len(ids))
 	for i, id := range ids {
 		m := media[id]
-		items[i] = deconflict.Item{ID: id, SHA256: m.SHA256, PDQ: m.PDQ, Quality: m.Quality, Dihedral: m.dihedral, Rank: -classRank[m.Class]}
+		items[i] = deconflict.Item{ID: id, SHA256: m.SHA256, PDQ: m.PDQ, Quality: m.Quality, Dihedral: m.dihedral,
+			Thumbnail: m.thumbnail, ThumbnailQuality: m.thumbQuality, Rank: -classRank[m.Class]}
 	}
 	if r.OtherCases, err = deconflict.Find(ctx, st, c, items, sightings); err != nil {
 		return nil, err
@@ -247,8 +251,11 @@ func cmpFiles(a, b FileRef) int {
 }
 
 // cluster groups new media whose PDQ hashes are within ClusterRadius,
-// through chains (single linkage), largest cluster first. Media without a
-// usable PDQ are clusters of one.
+// through chains (single linkage), largest cluster first; a media whose
+// embedded thumbnail (of quality at least deconflict.MinQuality) is
+// within ClusterRadius of another's PDQ joins it, since a retouched copy
+// keeps its original's thumbnail. Media without a usable PDQ are clusters
+// of one.
 func cluster(media []*Media) []Cluster {
 	slices.SortFunc(media, func(a, b *Media) int { return cmpFiles(a.Files[0], b.Files[0]) })
 	sets := newDisjointSets(len(media))
@@ -263,6 +270,13 @@ func cluster(media []*Media) []Cluster {
 	}
 	ix := index.Build(hashes, ids)
 	s := ix.Searcher()
+	union := func(i int, found []index.Match) {
+		for _, f := range found {
+			if a, b := find(i), find(int(f.ID)); a != b {
+				sets[max(a, b)] = min(a, b) // the lower index is the root
+			}
+		}
+	}
 	var found []index.Match
 	var qs []index.Hash
 	for k, h := range hashes {
@@ -275,10 +289,11 @@ func cluster(media []*Media) []Cluster {
 			slog.Warn("stored dihedral PDQ hashes unreadable; rotations and mirrors not compared", "sha256", media[i].SHA256, "err", err)
 		}
 		found = s.SearchAny(found[:0], qs, ClusterRadius)
-		for _, f := range found {
-			if a, b := find(i), find(int(f.ID)); a != b {
-				sets[max(a, b)] = min(a, b) // the lower index is the root
-			}
+		union(i, found)
+	}
+	for i, m := range media {
+		if h, err := index.ParseHex(m.thumbnail); err == nil && m.thumbnail != "" && m.thumbQuality >= deconflict.MinQuality {
+			union(i, s.Search(found[:0], h, ClusterRadius))
 		}
 	}
 	groups := map[int][]*Media{}

@@ -9,13 +9,18 @@ import (
 	"image/jpeg"
 	"image/png"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"golang.org/x/image/draw"
 
 	"github.com/ariadne-vid/ariadne/internal/hasher"
 	"github.com/ariadne-vid/ariadne/internal/imaging"
 	"github.com/ariadne-vid/ariadne/internal/ingest"
+	"github.com/ariadne-vid/ariadne/internal/metadata/metadatatest"
 	"github.com/ariadne-vid/ariadne/internal/store"
 	"github.com/ariadne-vid/ariadne/internal/store/storetest"
 	"github.com/ariadne-vid/ariadne/internal/synth"
@@ -231,6 +236,85 @@ func TestOtherCases(t *testing.T) {
 		r.Write(&out, "text")
 		if !strings.Contains(out.String(), `case D-2 "Operation B", agency Agency B: 1 media the same, 1 near-duplicates`) {
 			t.Errorf("text report:\n%s", out.String())
+		}
+	})
+}
+
+// TestThumbnailJoinsTheOriginal: a crop of a picture no longer near it by
+// PDQ, which kept the original's embedded thumbnail, joins the
+// original's cluster in its own case and names the other case that holds
+// the original; the other case learns of it too.
+func TestThumbnailJoinsTheOriginal(t *testing.T) {
+	metadatatest.RequireExifTool(t)
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		st := e.Store
+		dir := t.TempDir()
+		scene := synth.Scene(203, 800, 600)
+		crop := image.NewNRGBA(image.Rect(0, 0, 300, 260))
+		draw.Copy(crop, image.Point{}, scene, image.Rect(420, 300, 720, 560), draw.Src, nil)
+		encode := func(m image.Image, q int) []byte {
+			var b bytes.Buffer
+			if err := jpeg.Encode(&b, m, &jpeg.Options{Quality: q}); err != nil {
+				t.Fatal(err)
+			}
+			return b.Bytes()
+		}
+		thumb := filepath.Join(dir, "thumb.jpg")
+		write(t, dir, map[string][]byte{"thumb.jpg": encode(synth.Resize(scene, 160, 120), 85), "edited.jpg": encode(crop, 90)})
+		edited := filepath.Join(dir, "edited.jpg")
+		if out, err := exec.Command("exiftool", "-q", "-overwrite_original", "-ThumbnailImage<="+thumb, edited).CombinedOutput(); err != nil {
+			t.Fatalf("exiftool: %v\n%s", err, out)
+		}
+		editedBytes, err := os.ReadFile(edited)
+		if err != nil {
+			t.Fatal(err)
+		}
+		trees := map[string]map[string][]byte{
+			"T-1": {"orig.jpg": encode(scene, 90), "edited.jpg": editedBytes, "other.jpg": jpegOf(t, 20, 640, 480, 90, false)},
+			"T-2": {"orig.jpg": encode(scene, 80)},
+			"T-3": {"edited.jpg": editedBytes},
+		}
+		for number, files := range trees {
+			if _, err := st.CreateCase(ctx, store.Case{Number: number}); err != nil {
+				t.Fatal(err)
+			}
+			root := filepath.Join(dir, number)
+			write(t, root, files)
+			ex, err := st.AddExhibit(ctx, store.Exhibit{CaseNumber: number, Label: "E"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := ingest.Run(ctx, st, ex, []string{root}, ingest.Options{}, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r, err := Build(ctx, st, "T-1", "", "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r.Clusters) != 2 || len(r.Clusters[0].Media) != 2 {
+			t.Fatalf("clusters %+v: want the original and its crop together, the other alone", r.Clusters)
+		}
+		for _, m := range r.Clusters[0].Media {
+			if p := filepath.Base(m.Files[0].Path); p != "orig.jpg" && p != "edited.jpg" {
+				t.Errorf("cluster holds %s", p)
+			}
+		}
+		for number, want := range map[string]string{"T-2": "T-3", "T-3": "T-2"} {
+			r, err := Build(ctx, st, number, "", "test")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var near []string
+			for _, o := range r.OtherCases {
+				if o.Near == 1 {
+					near = append(near, o.Number)
+				}
+			}
+			if !slices.Contains(near, want) {
+				t.Errorf("%s's other cases %+v: want %s near by the thumbnail", number, r.OtherCases, want)
+			}
 		}
 	})
 }

@@ -146,22 +146,24 @@ type OtherCaseSignal struct {
 	CaseID  int64
 	MediaID int64
 	PDQ     string
+	Type    string // SignalPDQ, or SignalThumbnailPDQ for an embedded thumbnail's
 }
 
-// OtherCasesPDQ calls fn once per (case, media) for every media with a PDQ
-// hash of at least minQuality held by a case other than caseID: what a
-// case's material is compared with for deconfliction.
+// OtherCasesPDQ calls fn once per (case, media, signal) for every PDQ hash,
+// the media's own or its embedded thumbnail's, of at least minQuality
+// held by a case other than caseID: what a case's material is compared
+// with for deconfliction.
 func (s *Store) OtherCasesPDQ(ctx context.Context, caseID int64, minQuality int, fn func(OtherCaseSignal) error) error {
-	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT DISTINCT x.case_id, sg.media_id, sg.value FROM signal sg
+	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT DISTINCT x.case_id, sg.media_id, sg.value, sg.type FROM signal sg
 		JOIN file f ON f.media_id = sg.media_id JOIN exhibit x ON x.id = f.exhibit_id
-		WHERE sg.type = 'pdq' AND sg.quality >= ? AND x.case_id <> ?`), minQuality, caseID)
+		WHERE sg.type IN (?, ?) AND sg.quality >= ? AND x.case_id <> ?`), SignalPDQ, SignalThumbnailPDQ, minQuality, caseID)
 	if err != nil {
 		return fmt.Errorf("other cases' PDQ hashes: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var o OtherCaseSignal
-		if err := rows.Scan(&o.CaseID, &o.MediaID, &o.PDQ); err != nil {
+		if err := rows.Scan(&o.CaseID, &o.MediaID, &o.PDQ, &o.Type); err != nil {
 			return err
 		}
 		if err := fn(o); err != nil {
