@@ -13,6 +13,7 @@ type Case struct {
 	Number   string `json:"number"`
 	Title    string `json:"title"`
 	Agency   string `json:"agency,omitempty"`
+	AgencyID int64  `json:"-"`
 	Status   string `json:"status"`
 	OpenedAt string `json:"opened_at,omitempty"`
 	ClosedAt string `json:"closed_at,omitempty"`
@@ -79,6 +80,9 @@ func (s *Store) CreateCase(ctx context.Context, c Case) (Case, error) {
 		if err != nil {
 			return err
 		}
+		if id, ok := agency.(int64); ok {
+			c.AgencyID = id
+		}
 		return tx.QueryRowContext(ctx, s.rebind(`INSERT INTO cases (number, title, agency_id, status, opened_at, closed_at, notes)
 			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 			c.Number, c.Title, agency, c.Status, nullable(c.OpenedAt), nullable(c.ClosedAt), nullable(c.Notes)).Scan(&c.ID)
@@ -89,11 +93,11 @@ func (s *Store) CreateCase(ctx context.Context, c Case) (Case, error) {
 	return c, nil
 }
 
-const caseColumns = `c.id, c.number, c.title, COALESCE(a.name, ''), c.status, COALESCE(c.opened_at, ''), COALESCE(c.closed_at, ''), COALESCE(c.notes, '')`
+const caseColumns = `c.id, c.number, c.title, COALESCE(a.name, ''), COALESCE(c.agency_id, 0), c.status, COALESCE(c.opened_at, ''), COALESCE(c.closed_at, ''), COALESCE(c.notes, '')`
 
 func scanCase(row interface{ Scan(...any) error }) (Case, error) {
 	var c Case
-	err := row.Scan(&c.ID, &c.Number, &c.Title, &c.Agency, &c.Status, &c.OpenedAt, &c.ClosedAt, &c.Notes)
+	err := row.Scan(&c.ID, &c.Number, &c.Title, &c.Agency, &c.AgencyID, &c.Status, &c.OpenedAt, &c.ClosedAt, &c.Notes)
 	return c, err
 }
 

@@ -251,3 +251,107 @@ CREATE INDEX media_metadata_serial ON media_metadata (serial) WHERE serial IS NO
 CREATE INDEX media_metadata_camera ON media_metadata (make, model);
 CREATE INDEX media_metadata_document ON media_metadata (document_id) WHERE document_id IS NOT NULL;
 CREATE INDEX media_metadata_taken ON media_metadata (datetime_original) WHERE datetime_original IS NOT NULL;
+
+-- migration 9: the knowledge graph, categories and notes
+-- An agency is how other agencies reach it (contact: a desk, never a
+-- person's details by default) and grades under one scheme by default.
+ALTER TABLE agency ADD COLUMN contact TEXT;
+ALTER TABLE agency ADD COLUMN category_scheme TEXT;
+
+-- The graph's own nodes: series, victims, offenders, locations and
+-- devices, each owned by an agency (and usually a case). Media, cases and
+-- agencies are nodes too, from their own tables. A label is unique per
+-- agency and kind, never across agencies: another agency's names are not
+-- revealed by a refused name. sharing says what other agencies see:
+-- private (nothing), deconfliction (the owning case's number, agency and
+-- contact), shared (the node itself). The table "series" of migration 1
+-- was never used and is superseded by this one.
+CREATE TABLE graph_node (
+	id {ID},
+	kind TEXT NOT NULL CHECK (kind IN ('series', 'victim', 'offender', 'location', 'device')),
+	agency_id BIGINT NOT NULL REFERENCES agency(id),
+	case_id BIGINT REFERENCES cases(id),
+	label TEXT NOT NULL,
+	external_id TEXT,
+	status TEXT,
+	sharing TEXT NOT NULL DEFAULT 'deconfliction' CHECK (sharing IN ('private', 'deconfliction', 'shared')),
+	identified {BOOL},
+	identified_on TEXT,
+	identified_by BIGINT REFERENCES agency(id),
+	country TEXT,
+	place_kind TEXT,
+	lat {REAL},
+	lon {REAL},
+	make TEXT,
+	model TEXT,
+	serial TEXT,
+	notes TEXT,
+	created_at TEXT NOT NULL,
+	created_by TEXT NOT NULL,
+	UNIQUE (agency_id, kind, label)
+);
+CREATE INDEX graph_node_case ON graph_node (case_id);
+
+-- A link between two nodes of any kind (media, case, agency, or a
+-- graph_node's kind), made within an agency. status is the latest of its
+-- events (kept here to be read without them); the events are the
+-- history, never deleted: a decision is a new event.
+CREATE TABLE graph_link (
+	id {ID},
+	agency_id BIGINT NOT NULL REFERENCES agency(id),
+	case_id BIGINT REFERENCES cases(id),
+	from_kind TEXT NOT NULL,
+	from_id BIGINT NOT NULL,
+	relation TEXT NOT NULL,
+	to_kind TEXT NOT NULL,
+	to_id BIGINT NOT NULL,
+	status TEXT NOT NULL CHECK (status IN ('suggested', 'confirmed', 'rejected', 'retracted')),
+	created_at TEXT NOT NULL,
+	UNIQUE (agency_id, from_kind, from_id, relation, to_kind, to_id)
+);
+CREATE INDEX graph_link_from ON graph_link (from_kind, from_id);
+CREATE INDEX graph_link_to ON graph_link (to_kind, to_id);
+CREATE INDEX graph_link_case ON graph_link (case_id);
+
+-- basis is "person" or "rule"; rule names the suggestion rule; evidence
+-- is JSON (the signals, distances, metadata values or matches it rests
+-- on); by is who decided (a user, or "ariadne suggest").
+CREATE TABLE graph_link_event (
+	id {ID},
+	link_id BIGINT NOT NULL REFERENCES graph_link(id),
+	status TEXT NOT NULL,
+	basis TEXT NOT NULL CHECK (basis IN ('person', 'rule')),
+	rule TEXT,
+	evidence TEXT,
+	decided_by TEXT NOT NULL,
+	decided_at TEXT NOT NULL,
+	reason TEXT
+);
+CREATE INDEX graph_link_event_link ON graph_link_event (link_id);
+
+-- Notes on any node, media included: who, when, what. Never edited.
+CREATE TABLE graph_note (
+	id {ID},
+	agency_id BIGINT NOT NULL REFERENCES agency(id),
+	target_kind TEXT NOT NULL,
+	target_id BIGINT NOT NULL,
+	author TEXT NOT NULL,
+	written_at TEXT NOT NULL,
+	text TEXT NOT NULL
+);
+CREATE INDEX graph_note_target ON graph_note (target_kind, target_id);
+
+-- One vote of a grader (or of a matched known-set entry: source
+-- "set:NAME") on a media under a scheme, in an agency. Votes are never
+-- changed; a grader's later vote replaces their earlier one in the
+-- consensus, and both stay.
+CREATE TABLE category_vote (
+	id {ID},
+	agency_id BIGINT NOT NULL REFERENCES agency(id),
+	media_id BIGINT NOT NULL REFERENCES media(id),
+	scheme TEXT NOT NULL,
+	value TEXT NOT NULL,
+	grader TEXT NOT NULL,
+	voted_at TEXT NOT NULL
+);
+CREATE INDEX category_vote_media ON category_vote (agency_id, media_id, scheme);
