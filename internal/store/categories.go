@@ -132,3 +132,33 @@ func (s *Store) CaseMediaIDs(ctx context.Context, caseID int64) ([]int64, []stri
 	}
 	return ids, shas, rows.Err()
 }
+
+// SaveScheme stores (or replaces) a scheme an agency declares, as the
+// JSON internal/category reads.
+func (s *Store) SaveScheme(ctx context.Context, agencyID int64, name, definition string) error {
+	_, err := s.db.ExecContext(ctx, s.rebind(`INSERT INTO category_scheme (agency_id, name, definition, created_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (agency_id, name) DO UPDATE SET definition = excluded.definition`), agencyID, name, definition, now())
+	if err != nil {
+		return fmt.Errorf("save scheme %s: %w", name, err)
+	}
+	return nil
+}
+
+// Schemes returns the definitions of the schemes an agency declared, by
+// name.
+func (s *Store) Schemes(ctx context.Context, agencyID int64) (map[string]string, error) {
+	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT name, definition FROM category_scheme WHERE agency_id = ?`), agencyID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var name, def string
+		if err := rows.Scan(&name, &def); err != nil {
+			return nil, err
+		}
+		out[name] = def
+	}
+	return out, rows.Err()
+}

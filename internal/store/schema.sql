@@ -355,3 +355,14 @@ CREATE TABLE category_vote (
 	voted_at TEXT NOT NULL
 );
 CREATE INDEX category_vote_media ON category_vote (agency_id, media_id, scheme);
+
+-- Schemes an agency declares (internal/category parses the JSON; the
+-- built-in ones are not stored).
+CREATE TABLE category_scheme (
+	id {ID},
+	agency_id BIGINT NOT NULL REFERENCES agency(id),
+	name TEXT NOT NULL,
+	definition TEXT NOT NULL,
+	created_at TEXT NOT NULL,
+	UNIQUE (agency_id, name)
+);
