@@ -321,8 +321,8 @@ func cluster(media []*Media) []Cluster {
 const PlaceRadiusKm = 0.1
 
 // groups gathers the media of the scope by camera serial, and by place:
-// single linkage of positions within PlaceRadiusKm, found by a sweep
-// over latitude. Groups of one media are left out, since they tie
+// single linkage of positions within PlaceRadiusKm (metadata.Places).
+// Groups of one media are left out, since they tie
 // nothing together.
 func groups(media map[int64]*Media, ids []int64) (cameras, places []Group) {
 	byCamera := map[string][]string{}
@@ -352,22 +352,11 @@ func groups(media map[int64]*Media, ids []int64) (cameras, places []Group) {
 		}
 	}
 	slices.SortFunc(pts, func(a, b point) int { return cmp.Or(cmp.Compare(a.gps.Lat, b.gps.Lat), cmp.Compare(a.sha, b.sha)) })
-	sets := newDisjointSets(len(pts))
-	find := sets.find
-	const degPerKm = 1 / 111.2 // of latitude
-	for i := range pts {
-		for j := i + 1; j < len(pts) && pts[j].gps.Lat-pts[i].gps.Lat <= PlaceRadiusKm*degPerKm; j++ {
-			if metadata.DistanceKm(pts[i].gps, pts[j].gps) <= PlaceRadiusKm {
-				sets.union(i, j)
-			}
-		}
+	positions := make([]metadata.GPS, len(pts))
+	for i, p := range pts {
+		positions[i] = p.gps
 	}
-	members := map[int][]int{}
-	for i := range pts {
-		members[find(i)] = append(members[find(i)], i)
-	}
-	for _, root := range slices.Sorted(maps.Keys(members)) {
-		idx := members[root]
+	for _, idx := range metadata.Places(positions, PlaceRadiusKm) {
 		if len(idx) < 2 {
 			continue
 		}
@@ -403,4 +392,3 @@ func (d disjointSets) find(i int) int {
 	return i
 }
 
-func (d disjointSets) union(a, b int) { d[d.find(b)] = d.find(a) }
