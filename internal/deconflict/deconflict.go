@@ -55,6 +55,8 @@ type OtherCase struct {
 	// Media are the SHA-256 of the scope's media concerned, new ones
 	// first.
 	Media []string `json:"media"`
+	// NearOnly are those of Media it holds only a near-duplicate of.
+	NearOnly []string `json:"-"`
 }
 
 // Find names the other cases holding the scope's media (items): the
@@ -149,6 +151,9 @@ func Find(ctx context.Context, st *store.Store, c store.Case, items []Item, sigh
 		})
 		for _, m := range concerned {
 			o.Media = append(o.Media, m.SHA256)
+			if near[number][m.ID] {
+				o.NearOnly = append(o.NearOnly, m.SHA256)
+			}
 		}
 		out = append(out, o)
 	}

@@ -571,3 +571,21 @@ func (s *Store) NotesOf(ctx context.Context, agencyID int64, target Ref) ([]Note
 	}
 	return out, rows.Err()
 }
+
+// AgencyHoldsMedia reports whether a case of the agency holds the media.
+func (s *Store) AgencyHoldsMedia(ctx context.Context, agencyID, mediaID int64) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, s.rebind(`SELECT COUNT(*) FROM file f JOIN exhibit x ON x.id = f.exhibit_id JOIN cases c ON c.id = x.case_id
+		WHERE f.media_id = ? AND c.agency_id = ?`), mediaID, agencyID).Scan(&n)
+	return n > 0, err
+}
+
+// MediaSHA256 returns a media's SHA-256.
+func (s *Store) MediaSHA256(ctx context.Context, id int64) (string, error) {
+	var h string
+	err := s.db.QueryRowContext(ctx, s.rebind(`SELECT sha256 FROM media WHERE id = ?`), id).Scan(&h)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("media #%d: %w", id, ErrNotFound)
+	}
+	return h, err
+}
