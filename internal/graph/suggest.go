@@ -20,7 +20,7 @@ import (
 
 // The suggestion rules, by the name their links record.
 const (
-	RuleNearDuplicate = "near-duplicate"  // PDQ (rotations and mirrors too) or embedded thumbnail within the radius
+	RuleNearDuplicate = "near-duplicate"   // PDQ (rotations and mirrors too) or embedded thumbnail within the radius
 	RuleSameKnown     = "same-known-entry" // both matched one known entry (any signal: PDQ, vPDQ, audio, frames)
 	RuleKnownSeries   = "known-series"     // matched a known entry that names a series
 	RuleSeriesOfNear  = "series-of-near"   // a near-duplicate of media confirmed in a series

@@ -391,4 +391,3 @@ func (d disjointSets) find(i int) int {
 	}
 	return i
 }
-
