@@ -20,16 +20,22 @@ func runCase(args []string, stdout, stderr io.Writer) error {
 
 // caseCreate is "case create NUMBER": a new case.
 func caseCreate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("case create", "NUMBER [--title T] [--agency A] [--notes N] [--db DB]", stderr)
+	fs := newFlags("case create", "NUMBER --agency NAME [--title T] [--notes N] [--db DB]", stderr)
 	db := dbFlag(fs)
 	title := fs.String("title", "", "case title")
-	agency := fs.String("agency", "", "owning agency")
+	agency := fs.String("agency", "", "owning agency (ariadne agency add); the graph and deconfliction need one")
 	notes := fs.String("notes", "", "notes")
 	pos, st, err := parseOpen(ctx, fs, args, db, 1, "one case NUMBER")
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	if *agency != "" {
+		// A misspelt name must not make a new agency.
+		if _, err := st.AgencyByName(ctx, *agency); err != nil {
+			return fmt.Errorf("%w (add it first: ariadne agency add %q)", err, *agency)
+		}
+	}
 	c, err := st.CreateCase(ctx, store.Case{Number: pos[0], Title: *title, Agency: *agency, Notes: *notes})
 	if err != nil {
 		return err

@@ -19,6 +19,7 @@ func TestCaseExhibitHashSetCommands(t *testing.T) {
 		}
 		return out
 	}
+	mustRun("agency", "add", "Unit A", "--contact", "desk@unit-a.example")
 	mustRun("case", "create", "C-1", "--title", "Synthetic", "--agency", "Unit A")
 	mustRun("exhibit", "add", "--case", "C-1", "phone", "--seized-by", "officer")
 	if out := mustRun("case", "list"); !strings.Contains(out, "C-1") || !strings.Contains(out, "Unit A") {

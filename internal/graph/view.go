@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/ariadne-vid/ariadne/internal/store"
@@ -68,7 +69,8 @@ func refID(r store.Ref) string { return string(r.Kind) + ":" + fmt.Sprint(r.ID) 
 func ParseRef(s string) (store.Ref, error) {
 	kind, id, ok := strings.Cut(s, ":")
 	var r store.Ref
-	if _, err := fmt.Sscan(id, &r.ID); !ok || err != nil || r.ID <= 0 {
+	var err error
+	if r.ID, err = strconv.ParseInt(id, 10, 64); !ok || err != nil || r.ID <= 0 {
 		return r, fmt.Errorf("%q: want KIND:ID, as media:12 or series:3", s)
 	}
 	r.Kind = store.NodeKind(kind)

@@ -1,0 +1,147 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"image/jpeg"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/ariadne-vid/ariadne/internal/synth"
+)
+
+// TestGraphCommands drives the graph commands as a script would: two
+// agencies, a case each over generated pictures, suggestions, a series
+// made and merged, a victim, links decided, a note, categories voted, and
+// the graph printed as JSON and Graphviz.
+func TestGraphCommands(t *testing.T) {
+	t.Setenv("USER", "tester") // who the commands record
+	dir := t.TempDir()
+	db := filepath.Join(dir, "g.db")
+	run := func(want int, args ...string) string {
+		t.Helper()
+		out, e, code := runCLI(t, append(args, "--db", db)...)
+		if code != want {
+			t.Fatalf("%v: exit %d, want %d: %s%s", args, code, want, out, e)
+		}
+		return out + e
+	}
+	root := filepath.Join(dir, "ex")
+	os.MkdirAll(root, 0o755)
+	shas := map[string]string{}
+	for name, spec := range map[string][3]int{"a.jpg": {31, 640, 480}, "a-small.jpg": {31, 320, 240}, "b.jpg": {32, 640, 480}} {
+		var b bytes.Buffer
+		jpeg.Encode(&b, synth.Scene(uint64(spec[0]), spec[1], spec[2]), &jpeg.Options{Quality: 90})
+		os.WriteFile(filepath.Join(root, name), b.Bytes(), 0o644)
+		shas[name] = fmt.Sprintf("%x", sha256.Sum256(b.Bytes()))
+	}
+
+	run(0, "agency", "add", "Agency A", "--country", "ZZ", "--contact", "vid@a.example", "--scheme", "caid")
+	run(1, "case", "create", "A-1", "--agency", "Agency Typo")
+	run(0, "case", "create", "A-1", "--agency", "Agency A")
+	run(0, "exhibit", "add", "--case", "A-1", "E")
+	run(0, "ingest", "--case", "A-1", "--exhibit", "E", root)
+
+	if out := run(0, "suggest", "--case", "A-1"); !strings.Contains(strings.Join(strings.Fields(out), " "), "near-duplicate 1 1 0 0") {
+		t.Errorf("suggest:\n%s", out)
+	}
+	var again struct {
+		Rules []struct {
+			Rule string
+			New  int
+		}
+	}
+	json.Unmarshal([]byte(run(0, "suggest", "--case", "A-1", "--json")), &again)
+	for _, r := range again.Rules {
+		if r.New != 0 {
+			t.Errorf("second suggest: %s added %d", r.Rule, r.New)
+		}
+	}
+
+	run(0, "series", "create", "Red Kite", "--case", "A-1", "--external-id", "ICSE-0000")
+	run(0, "series", "create", "Red Kite 2", "--case", "A-1")
+	run(0, "series", "add", "Red Kite", shas["a.jpg"])
+	run(0, "series", "add", "Red Kite 2", shas["b.jpg"])
+	run(1, "series", "add", "Red Kite", strings.Repeat("0", 64))
+	if out := run(0, "series", "merge", "Red Kite", "Red Kite 2"); !strings.Contains(out, "1 media moved over") {
+		t.Errorf("merge: %s", out)
+	}
+	var shown struct {
+		Node struct {
+			Label      string
+			ExternalID string `json:"external_id"`
+		}
+		Links []struct {
+			SHA256 string
+			Status string
+		}
+	}
+	if err := json.Unmarshal([]byte(run(0, "series", "show", "Red Kite", "--json")), &shown); err != nil || len(shown.Links) != 3 || shown.Node.ExternalID != "ICSE-0000" {
+		t.Errorf("series show: %+v %v (want a.jpg, b.jpg and the merged series)", shown, err)
+	}
+
+	run(0, "victim", "create", "V-0001", "--case", "A-1")
+	run(0, "link", "add", "media:"+shas["a.jpg"], "depicts", "victim:V-0001", "--case", "A-1", "--reason", "same room")
+	run(1, "link", "add", "media:"+shas["a.jpg"], "owned-by", "victim:V-0001", "--case", "A-1")
+	run(0, "victim", "identify", "V-0001", "--on", "2026-03-01")
+	if out := run(0, "victim", "show", "V-0001"); !strings.Contains(out, "identified by Agency A on 2026-03-01") || !strings.Contains(out, "depicts media "+shas["a.jpg"]) {
+		t.Errorf("victim show:\n%s", out)
+	}
+	run(0, "note", "add", "victim:V-0001", "seen", "in", "two", "exhibits", "--case", "A-1")
+	if out := run(0, "note", "list", "victim:V-0001", "--case", "A-1"); !strings.Contains(out, "seen in two exhibits") {
+		t.Errorf("note list:\n%s", out)
+	}
+
+	// The near-duplicate suggestion, rejected, keeps its history.
+	var g struct {
+		Nodes []struct{ ID, Kind, SHA256 string }
+		Edges []struct {
+			ID                             int
+			From, To, Relation, Status, By string
+			Rule                           string
+			Evidence                       json.RawMessage
+		}
+	}
+	if err := json.Unmarshal([]byte(run(0, "graph", "--case", "A-1", "--json")), &g); err != nil {
+		t.Fatal(err)
+	}
+	var near int
+	for _, e := range g.Edges {
+		if e.Rule == "near-duplicate" {
+			near = e.ID
+			if len(e.Evidence) == 0 || e.Status != "suggested" {
+				t.Errorf("near-duplicate edge %+v", e)
+			}
+		}
+	}
+	if near == 0 {
+		t.Fatalf("no near-duplicate edge in %+v", g.Edges)
+	}
+	id := strconv.Itoa(near)
+	run(0, "link", "reject", id, "--case", "A-1", "--reason", "different scene")
+	run(1, "link", "reject", id, "--case", "A-1")
+	if out := run(0, "link", "show", id, "--case", "A-1"); strings.Count(out, `"status"`) != 4 || !strings.Contains(out, "different scene") {
+		t.Errorf("link show:\n%s", out)
+	}
+	if out := run(0, "graph", "--case", "A-1", "--dot"); !strings.HasPrefix(out, `digraph "case A-1"`) || !strings.Contains(out, "depicts (confirmed)") {
+		t.Errorf("graph --dot:\n%s", out)
+	}
+	if out := run(0, "graph", "--case", "A-1", "--from", "victim:V-0001", "--depth", "1"); !strings.Contains(out, "victim:") || strings.Contains(out, "series:") {
+		t.Errorf("graph --from the victim, depth 1:\n%s", out)
+	}
+
+	// CAID needs three alike votes.
+	for i, grader := range []string{"g1", "g2", "g3"} {
+		out := run(0, "categorize", "--case", "A-1", "--category", "C", shas["b.jpg"], "--grader", grader)
+		if done := strings.Contains(out, "category C under caid"); done != (i == 2) {
+			t.Errorf("after %d votes: %s", i+1, out)
+		}
+	}
+	run(1, "categorize", "--case", "A-1", "--category", "7", shas["b.jpg"])
+	run(1, "categorize", "--case", "A-1", "--category", "C", strings.Repeat("1", 64))
+}
