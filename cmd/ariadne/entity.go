@@ -22,8 +22,12 @@ func init() {
 		kind := k.kind
 		register(command{name: string(kind), summary: k.summary, run: func(args []string, stdout, stderr io.Writer) error {
 			verbs := map[string]verb{
-				"create": func(ctx context.Context, args []string, stdout, stderr io.Writer) error { return entityCreate(ctx, kind, args, stdout, stderr) },
-				"show":   func(ctx context.Context, args []string, stdout, stderr io.Writer) error { return entityShow(ctx, kind, args, stdout, stderr) },
+				"create": func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+					return entityCreate(ctx, kind, args, stdout, stderr)
+				},
+				"show": func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+					return entityShow(ctx, kind, args, stdout, stderr)
+				},
 			}
 			if kind != store.NodeLocation {
 				verbs["identify"] = func(ctx context.Context, args []string, stdout, stderr io.Writer) error {

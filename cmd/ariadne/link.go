@@ -16,7 +16,9 @@ func init() {
 
 func runLink(args []string, stdout, stderr io.Writer) error {
 	decide := func(to store.LinkStatus) verb {
-		return func(ctx context.Context, args []string, stdout, stderr io.Writer) error { return linkDecide(ctx, to, args, stdout, stderr) }
+		return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+			return linkDecide(ctx, to, args, stdout, stderr)
+		}
 	}
 	return runVerb("link", map[string]verb{"add": linkAdd, "confirm": decide(store.LinkConfirmed), "reject": decide(store.LinkRejected),
 		"retract": decide(store.LinkRetracted), "show": linkShow}, args, stdout, stderr)

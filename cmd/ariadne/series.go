@@ -132,4 +132,3 @@ func seriesShow(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	return shown.WriteText(stdout)
 }
-
