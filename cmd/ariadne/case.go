@@ -6,6 +6,7 @@ import (
 	"io"
 	"text/tabwriter"
 
+	"github.com/ariadne-vid/ariadne/internal/graph"
 	"github.com/ariadne-vid/ariadne/internal/hashsets"
 	"github.com/ariadne-vid/ariadne/internal/store"
 )
@@ -90,32 +91,49 @@ func caseShow(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 // caseExport is "case export NUMBER": the case's media with their matches, as VICS JSON or CSV.
 func caseExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("case export", "NUMBER [--format vics|csv] [-o FILE] [--db DB]", stderr)
+	fs := newFlags("case export", "NUMBER [--format vics|icse|csv] [-o FILE] [--db DB]", stderr)
 	db := dbFlag(fs)
-	format := fs.String("format", "vics", "vics (VICS JSON 2.0) or csv (a row per match)")
+	format := fs.String("format", "vics", "vics (VICS JSON 2.0), icse (ICSE-style CSV) or csv (a row per match)")
 	out := fs.String("o", "", "output file (default: standard output)")
 	pos, st, err := parseOpen(ctx, fs, args, db, 1, "one case NUMBER")
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if _, err := st.CaseByNumber(ctx, pos[0]); err != nil {
+	c, err := st.CaseByNumber(ctx, pos[0])
+	if err != nil {
 		return err
 	}
 	each := func(fn func(store.CaseMedia) error) error { return st.CaseMedia(ctx, pos[0], fn) }
 	write := hashsets.WriteCaseVICS
 	switch *format {
 	case "vics":
+	case "icse":
+		write = hashsets.WriteCaseICSE
 	case "csv":
 		write = hashsets.WriteCaseCSV
 	default:
-		return usageErr("--format must be vics or csv")
+		return usageErr("--format must be vics, icse or csv")
+	}
+	// The agency's own work (categories, series, identifications) goes
+	// with the export; a case of no agency exports what its matches say.
+	var contrib map[int64]hashsets.Contribution
+	if c.AgencyID != 0 {
+		cs, err := graph.New(st).Contributions(ctx, c)
+		if err != nil {
+			return err
+		}
+		contrib = make(map[int64]hashsets.Contribution, len(cs))
+		for id, x := range cs {
+			contrib[id] = hashsets.Contribution{Category: x.Category, Series: x.Series, VictimIdentified: x.VictimIdentified,
+				OffenderIdentified: x.OffenderIdentified, Baseline: x.Baseline}
+		}
 	}
 	w, done, err := outputTo(stdout, *out)
 	if err != nil {
 		return err
 	}
-	if err := write(w, each); err != nil {
+	if err := write(w, each, contrib); err != nil {
 		done()
 		return err
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
@@ -12,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ariadne-vid/ariadne/internal/hashsets"
+	"github.com/ariadne-vid/ariadne/internal/store"
 	"github.com/ariadne-vid/ariadne/internal/synth"
 )
 
@@ -144,4 +147,32 @@ func TestGraphCommands(t *testing.T) {
 	}
 	run(1, "categorize", "--case", "A-1", "--category", "7", shas["b.jpg"])
 	run(1, "categorize", "--case", "A-1", "--category", "C", strings.Repeat("1", 64))
+
+	// Contribution back: the export carries the consensus category, the
+	// confirmed series and the identification; re-imported, they stay.
+	vics := filepath.Join(dir, "a-1.vics.json")
+	run(0, "case", "export", "A-1", "--format", "vics", "-o", vics)
+	run(0, "hashset", "import", vics, "--name", "back", "--category-scheme", "caid")
+	st, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	hs, err := st.HashSet(context.Background(), "back")
+	if err != nil {
+		t.Fatal(err)
+	}
+	back := map[string]store.Entry{}
+	st.Entries(context.Background(), hs.ID, func(e store.Entry) error { back[e.SHA256] = e; return nil })
+	if e := back[shas["b.jpg"]]; e.Series != "Red Kite" || e.Category == nil || *e.Category != "C" || e.CategoryScheme != "caid" {
+		t.Errorf("b.jpg re-imported: %+v", e)
+	}
+	if e := back[shas["a.jpg"]]; e.Series != "Red Kite" || e.VictimIdentified == nil || !*e.VictimIdentified || e.Category != nil {
+		t.Errorf("a.jpg re-imported: %+v", e)
+	}
+	icse := run(0, "case", "export", "A-1", "--format", "icse")
+	lines := strings.Split(strings.TrimSpace(icse), "\n")
+	if lines[0] != strings.Join(hashsets.ICSEHeader, ";") || len(lines) != 4 || !strings.Contains(icse, ";Yes;;Red Kite;1;Yes;Image;") {
+		t.Errorf("ICSE export:\n%s", icse)
+	}
 }

@@ -105,6 +105,10 @@ func (s Scheme) Has(code string) bool {
 // Lookup finds a scheme among the built-in ones and those declared (by
 // name, their JSON).
 func Lookup(name string, declared map[string]string) (Scheme, error) {
+	if name == "projectvic" {
+		// What VICS imports were labelled before the schemes had names.
+		name = "projectvic-us"
+	}
 	if def, ok := declared[name]; ok {
 		return Parse([]byte(def))
 	}

@@ -70,7 +70,7 @@ func Import(ctx context.Context, st *store.Store, path string, opts ImportOption
 		format = Sniff(head)
 	}
 	if opts.Set.CategoryScheme == "" && format == FormatVICS {
-		opts.Set.CategoryScheme = "projectvic"
+		opts.Set.CategoryScheme = "projectvic-us"
 	}
 	if format == FormatNSRL && opts.Set.Kind == "" {
 		opts.Set.Kind = store.KnownGood

@@ -136,14 +136,14 @@ func TestCaseMediaExport(t *testing.T) {
 			}
 			each := func(fn func(store.CaseMedia) error) error { return st.CaseMedia(ctx, "K-1", fn) }
 			var csvOut, vicsOut bytes.Buffer
-			if err := WriteCaseCSV(&csvOut, each); err != nil {
+			if err := WriteCaseCSV(&csvOut, each, nil); err != nil {
 				t.Fatal(err)
 			}
 			lines := strings.Split(strings.TrimSpace(csvOut.String()), "\n")
 			if len(lines) != 3 || !strings.Contains(lines[1], "phone:DCIM/a.jpg;phone:backup/a.jpg") || !strings.Contains(lines[1], "pv,known-bad,md5,0,1,Synthetic series A") {
 				t.Errorf("case CSV:\n%s", csvOut.String())
 			}
-			if err := WriteCaseVICS(&vicsOut, each); err != nil {
+			if err := WriteCaseVICS(&vicsOut, each, nil); err != nil {
 				t.Fatal(err)
 			}
 			var c collected
