@@ -150,8 +150,21 @@ func TestDemo(t *testing.T) {
 		r.OtherCases[0].Same != 1 || r.OtherCases[0].Near < 1 {
 		t.Errorf("other cases: %+v", r.OtherCases)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "report.html")); err != nil {
-		t.Error(err)
+	// The neighbouring agency identified the victim its forest picture
+	// depicts: a notice with only its case, agency and contact.
+	if len(r.Notices) != 1 || r.Notices[0].Case != "DEMO-0" || r.Notices[0].Contact != "vid-desk@neighbouring-agency.example" ||
+		!strings.Contains(r.Notices[0].Text, "victim identified by Neighbouring agency (synthetic) on 2026-05-04") || len(r.Notices[0].Media) != 1 {
+		t.Errorf("notices: %+v", r.Notices)
+	}
+	if !strings.Contains(errOut, "confirmed 7 media in the known series") {
+		t.Errorf("demo steps:\n%s", errOut)
+	}
+	html, err := os.ReadFile(filepath.Join(dir, "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, e := strings.Index(string(html), `class="notice"`), strings.Index(string(html), "Files per triage class"); n < 0 || n > e {
+		t.Error("the HTML report does not show the notice first")
 	}
 }
 

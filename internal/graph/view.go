@@ -32,6 +32,9 @@ type OutNode struct {
 	Identified *bool       `json:"identified,omitempty"`
 }
 
+// ruleDeconfliction marks an edge that shows another agency's link.
+const ruleDeconfliction = "deconfliction"
+
 // OutEdge is a link as `ariadne graph` prints it.
 type OutEdge struct {
 	ID       int64            `json:"id,omitempty"` // the link's, 0 for another agency's
@@ -293,7 +296,7 @@ func (g *Graph) foreign(ctx context.Context, c store.Case, mediaIDs []int64, nod
 			continue
 		}
 		seen[key] = true
-		*edges = append(*edges, OutEdge{From: mediaNode, To: target, Relation: relation, Status: l.Status, Rule: "deconfliction", By: agency.Name, At: l.Last.At})
+		*edges = append(*edges, OutEdge{From: mediaNode, To: target, Relation: relation, Status: l.Status, Rule: ruleDeconfliction, By: agency.Name, At: l.Last.At})
 	}
 	return nil
 }
@@ -399,3 +402,61 @@ func dotEscape(s string) string {
 }
 
 func dotQuote(s string) string { return `"` + dotEscape(s) + `"` }
+
+// Notice is what another agency says of material this case holds and
+// this agency must know first: that it identified a victim or an
+// offender the material depicts. It carries only the other side's case
+// number, agency and contact.
+type Notice struct {
+	Text    string   `json:"text"`
+	Case    string   `json:"case,omitempty"` // the other agency's case, when its node has one and sharing allows no more
+	Agency  string   `json:"agency"`
+	Contact string   `json:"contact,omitempty"`
+	Media   []string `json:"media"` // SHA-256 of this case's media concerned, sorted
+}
+
+// Notices lists the identification notices other agencies' graphs give
+// on the case's media, most media first. A case of no agency has none.
+func (g *Graph) Notices(ctx context.Context, c store.Case) ([]Notice, error) {
+	if c.AgencyID == 0 {
+		return nil, nil
+	}
+	v, err := g.Case(ctx, c, ViewOptions{})
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]OutNode{}
+	for _, n := range v.Nodes {
+		byID[n.ID] = n
+	}
+	found := map[string]*Notice{}
+	var order []string
+	for _, e := range v.Edges {
+		n := byID[e.To]
+		from := byID[e.From]
+		// Only the other agency's own links carry its notice; this
+		// agency's held-by suggestions may end at the same case node.
+		if !n.Foreign || n.Notice == "" || from.Kind != store.NodeMedia || e.Rule != ruleDeconfliction {
+			continue
+		}
+		if _, ok := found[n.ID]; !ok {
+			nt := &Notice{Text: n.Notice, Agency: n.Agency, Contact: n.Contact}
+			if n.Kind == store.NodeCase {
+				nt.Case = n.Label
+			}
+			found[n.ID] = nt
+			order = append(order, n.ID)
+		}
+		if !slices.Contains(found[n.ID].Media, from.SHA256) {
+			found[n.ID].Media = append(found[n.ID].Media, from.SHA256)
+		}
+	}
+	out := make([]Notice, 0, len(order))
+	for _, id := range order {
+		nt := found[id]
+		slices.Sort(nt.Media)
+		out = append(out, *nt)
+	}
+	slices.SortStableFunc(out, func(a, b Notice) int { return cmp.Compare(len(b.Media), len(a.Media)) })
+	return out, nil
+}

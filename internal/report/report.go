@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/ariadne-vid/ariadne/internal/deconflict"
+	"github.com/ariadne-vid/ariadne/internal/graph"
 	"github.com/ariadne-vid/ariadne/internal/index"
 	"github.com/ariadne-vid/ariadne/internal/metadata"
 	"github.com/ariadne-vid/ariadne/internal/pdq"
@@ -47,6 +48,9 @@ type Report struct {
 	// first: one device or one place ties material together.
 	Cameras []Group `json:"cameras,omitempty"`
 	Places  []Group `json:"places,omitempty"`
+	// Notices are what other agencies say of this material that comes
+	// first: a victim or offender it depicts already identified.
+	Notices []graph.Notice `json:"notices,omitempty"`
 	// OtherCases are the other cases holding this material, most first.
 	OtherCases []deconflict.OtherCase `json:"other_cases"`
 }
@@ -228,6 +232,9 @@ func Build(ctx context.Context, st *store.Store, caseNumber, exhibitLabel, progr
 		m := media[id]
 		items[i] = deconflict.Item{ID: id, SHA256: m.SHA256, PDQ: m.PDQ, Quality: m.Quality, Dihedral: m.dihedral,
 			Thumbnail: m.thumbnail, ThumbnailQuality: m.thumbQuality, Rank: -classRank[m.Class]}
+	}
+	if r.Notices, err = graph.New(st).Notices(ctx, c); err != nil {
+		return nil, err
 	}
 	if r.OtherCases, err = deconflict.Find(ctx, st, c, items, sightings); err != nil {
 		return nil, err

@@ -126,6 +126,19 @@ func sightingLine(s store.Sighting) string {
 
 func (r *Report) writeText(w io.Writer) error {
 	fmt.Fprintf(w, "Ariadne report: %s\nGenerated %s by %s\n\n", r.scope(), r.Generated, r.Program)
+	for _, n := range r.Notices {
+		where := n.Agency
+		if n.Case != "" {
+			where = "case " + n.Case + ", agency " + n.Agency
+		}
+		fmt.Fprintf(w, "NOTICE (%s): %s; %d media of this case concerned\n", where, n.Text, len(n.Media))
+		for _, sha := range n.Media[:min(len(n.Media), 5)] {
+			fmt.Fprintf(w, "    %s\n", sha)
+		}
+	}
+	if len(r.Notices) > 0 {
+		fmt.Fprintln(w)
+	}
 	cols := r.classColumns()
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprint(tw, "EXHIBIT\tFILES\t")
