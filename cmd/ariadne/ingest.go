@@ -108,7 +108,10 @@ func runIngest(args []string, stdout, stderr io.Writer) error {
 	if err != nil && sum.Status == store.RunInterrupted {
 		return errInterrupted
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return suggestAfter(ctx, st, ex.CaseNumber, stderr)
 }
 
 // indexCachePath is where ingest caches the known-bad PDQ index: beside

@@ -46,6 +46,9 @@ func runRematch(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := suggestAfter(ctx, st, c.Number, stderr); err != nil {
+		return err
+	}
 	if *jsonOut {
 		return printJSON(stdout, sum)
 	}

@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/ariadne-vid/ariadne/internal/graph"
+	"github.com/ariadne-vid/ariadne/internal/store"
 )
 
 func init() {
@@ -46,4 +47,24 @@ func runSuggest(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\n", rc.Rule, rc.Links, rc.New, rc.Nodes, rc.Votes)
 	}
 	return tw.Flush()
+}
+
+// suggestAfter runs the graph's rules over a case after an ingest or a
+// rematch changed what it holds, and says on w what they added. A case of
+// no agency has no graph: nothing is run.
+func suggestAfter(ctx context.Context, st *store.Store, caseNumber string, w io.Writer) error {
+	c, err := st.CaseByNumber(ctx, caseNumber)
+	if err != nil || c.AgencyID == 0 {
+		return err
+	}
+	counts, err := graph.New(st).Suggest(ctx, c, graph.SuggestOptions{})
+	if err != nil {
+		return fmt.Errorf("suggestions: %w", err)
+	}
+	links, nodes, votes := 0, 0, 0
+	for _, rc := range counts {
+		links, nodes, votes = links+rc.New, nodes+rc.Nodes, votes+rc.Votes
+	}
+	fmt.Fprintf(w, "suggestions: %d new links, %d new nodes, %d votes from sets (ariadne graph --case %s)\n", links, nodes, votes, c.Number)
+	return nil
 }
