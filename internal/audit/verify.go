@@ -57,11 +57,12 @@ func Verify(entries []Stored, signed []string, verifierKey string) (Result, erro
 		if err != nil {
 			return Result{}, &Problem{Seq: seq, Reason: err.Error()}
 		}
+		if e.Seq != seq {
+			reason := fmt.Sprintf("its leaf is entry %d's: an entry was removed, inserted or reordered", e.Seq)
+			return Result{}, &Problem{Seq: seq, Reason: reason}
+		}
 		if e != s.Row {
 			return Result{}, &Problem{Seq: seq, Reason: "its columns differ from its recorded leaf: altered"}
-		}
-		if e.Seq != seq {
-			return Result{}, &Problem{Seq: seq, Reason: fmt.Sprintf("its leaf says entry %d: moved", e.Seq)}
 		}
 		if got := tlog.RecordHash(s.Leaf).String(); got != s.LeafHash {
 			return Result{}, &Problem{Seq: seq, Reason: "its leaf does not hash to its recorded leaf hash: altered"}

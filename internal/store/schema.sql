@@ -366,3 +366,41 @@ CREATE TABLE category_scheme (
 	created_at TEXT NOT NULL,
 	UNIQUE (agency_id, name)
 );
+
+-- migration 10: the audit log
+-- One row per entry, in sequence from 0; leaf is the entry's canonical
+-- encoding (internal/audit), whose hash is the Merkle tree's leaf; the
+-- other columns repeat its fields for queries, and audit verify checks
+-- they agree. Rows are only ever added.
+CREATE TABLE audit_entry (
+	seq BIGINT PRIMARY KEY,
+	at TEXT NOT NULL,
+	user_name TEXT,
+	agency TEXT,
+	action TEXT NOT NULL,
+	object TEXT,
+	outcome TEXT NOT NULL,
+	client TEXT,
+	reason TEXT,
+	detail TEXT,
+	leaf TEXT NOT NULL,
+	leaf_hash TEXT NOT NULL
+);
+CREATE INDEX audit_entry_user ON audit_entry (user_name);
+CREATE INDEX audit_entry_object ON audit_entry (object);
+CREATE INDEX audit_entry_at ON audit_entry (at);
+
+-- The tree's stored hashes, in the layout of golang.org/x/mod/sumdb/tlog
+-- (an index per hash), so a tree head or a proof reads a few rows.
+CREATE TABLE audit_hash (
+	idx BIGINT PRIMARY KEY,
+	hash TEXT NOT NULL
+);
+
+-- Signed checkpoints (the signed note as written).
+CREATE TABLE audit_checkpoint (
+	id {ID},
+	size BIGINT NOT NULL,
+	signed TEXT NOT NULL,
+	created_at TEXT NOT NULL
+);
