@@ -6,6 +6,7 @@ import (
 	"io"
 	"text/tabwriter"
 
+	"github.com/ariadne-vid/ariadne/internal/audit"
 	"github.com/ariadne-vid/ariadne/internal/graph"
 	"github.com/ariadne-vid/ariadne/internal/hashsets"
 	"github.com/ariadne-vid/ariadne/internal/store"
@@ -131,6 +132,9 @@ func caseExport(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	w, done, err := outputTo(stdout, *out)
 	if err != nil {
+		return err
+	}
+	if err := recordAudit(ctx, st, *db, audit.Entry{Action: "export", Object: "case:" + c.Number, Detail: "format " + *format}); err != nil {
 		return err
 	}
 	if err := write(w, each, contrib); err != nil {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/ariadne-vid/ariadne/internal/audit"
 	"github.com/ariadne-vid/ariadne/internal/category"
 	"github.com/ariadne-vid/ariadne/internal/store"
 )
@@ -73,6 +74,13 @@ func runCategorize(args []string, stdout, stderr io.Writer) error {
 		votes[i] = store.Vote{AgencyID: c.AgencyID, MediaID: id, Scheme: scheme.Name, Value: *value, Grader: who}
 	}
 	if _, err := st.AddVotes(ctx, votes); err != nil {
+		return err
+	}
+	entries := make([]audit.Entry, len(pos))
+	for i, h := range pos {
+		entries[i] = audit.Entry{User: *by, Agency: c.Agency, Action: "categorize", Object: "media:" + h, Detail: scheme.Name + " " + *value + ", grader " + who}
+	}
+	if err := recordAudit(ctx, st, *db, entries...); err != nil {
 		return err
 	}
 	all, err := st.VotesOf(ctx, c.AgencyID, ids, scheme.Name)

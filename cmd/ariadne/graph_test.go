@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ariadne-vid/ariadne/internal/audit"
 	"github.com/ariadne-vid/ariadne/internal/hashsets"
 	"github.com/ariadne-vid/ariadne/internal/store"
 	"github.com/ariadne-vid/ariadne/internal/synth"
@@ -178,4 +179,40 @@ func TestGraphCommands(t *testing.T) {
 	if lines[0] != strings.Join(hashsets.ICSEHeader, ";") || len(lines) != 4 || !strings.Contains(icse, ";Yes;;Red Kite;1;Yes;Image;") {
 		t.Errorf("ICSE export:\n%s", icse)
 	}
+
+	// Every command above that changed or exported something is in the
+	// audit log, each run closed by a signed checkpoint.
+	if out := run(0, "audit", "verify"); !strings.Contains(out, "audit log verified") || strings.Contains(out, "await") {
+		t.Errorf("audit verify: %s", out)
+	}
+	signed := run(0, "audit", "checkpoint")
+	if !strings.Contains(signed, "\n— ariadne.") {
+		t.Errorf("audit checkpoint: %s", signed)
+	}
+	var actions []string
+	for _, l := range strings.Split(strings.TrimSpace(run(0, "audit", "export")), "\n") {
+		if !strings.HasPrefix(l, "{") {
+			continue
+		}
+		var e struct {
+			Action, Object, User string
+			Proof                []string `json:"inclusion_proof"`
+			Size                 int      `json:"checkpoint_size"`
+		}
+		if err := json.Unmarshal([]byte(l), &e); err != nil {
+			t.Fatalf("%s: %v", l, err)
+		}
+		if e.User != "tester" || e.Size == 0 {
+			t.Errorf("exported entry %s", l)
+		}
+		actions = append(actions, e.Action)
+	}
+	joined := strings.Join(actions, " ")
+	for _, want := range []string{"ingest", "link-add", "link-reject", "note", "categorize", "export", "hashset-import"} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("audit log actions %v lack %s", actions, want)
+		}
+	}
+	other, _ := audit.NewKey("someone.else")
+	run(1, "audit", "verify", "--verifier-key", other.Verifier)
 }

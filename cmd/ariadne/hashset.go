@@ -3,16 +3,19 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
-	"github.com/ariadne-vid/ariadne/internal/digest"
-	"github.com/ariadne-vid/ariadne/internal/pdq"
-	"github.com/ariadne-vid/ariadne/internal/store"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"text/tabwriter"
 	"time"
 
+	"github.com/ariadne-vid/ariadne/internal/audit"
+	"github.com/ariadne-vid/ariadne/internal/digest"
 	"github.com/ariadne-vid/ariadne/internal/hashsets"
+	"github.com/ariadne-vid/ariadne/internal/pdq"
+	"github.com/ariadne-vid/ariadne/internal/store"
 )
 
 func init() {
@@ -126,6 +129,14 @@ func hashSetImport(ctx context.Context, args []string, stdout, stderr io.Writer)
 	rep, err := hashsets.Import(ctx, st, pos[0], o)
 	for _, w := range rep.Warnings {
 		slog.Warn(w, "file", pos[0])
+	}
+	outcome := "ok"
+	if err != nil {
+		outcome = "failed"
+	}
+	if aerr := recordAudit(ctx, st, *db, audit.Entry{Action: "hashset-import", Object: "hashset:" + o.Set.Name, Outcome: outcome,
+		Detail: fmt.Sprintf("%s: %d records, %d imported, %d rejected", filepath.Base(pos[0]), rep.Records, rep.Accepted, rep.Rejected)}); aerr != nil {
+		return errors.Join(err, aerr)
 	}
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ariadne-vid/ariadne/internal/archive"
+	"github.com/ariadne-vid/ariadne/internal/audit"
 	"github.com/ariadne-vid/ariadne/internal/hasher"
 	"github.com/ariadne-vid/ariadne/internal/imaging"
 	"github.com/ariadne-vid/ariadne/internal/ingest"
@@ -105,6 +106,10 @@ func runIngest(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	printer.Finish(counters.Snapshot(), sum)
+	if aerr := recordAudit(ctx, st, *db, audit.Entry{Action: "ingest", Object: "exhibit:" + ex.CaseNumber + "/" + ex.Label, Outcome: string(sum.Status),
+		Detail: fmt.Sprintf("%d files, %d records", sum.Files, sum.Records)}); aerr != nil {
+		return errors.Join(err, aerr)
+	}
 	if err != nil && sum.Status == store.RunInterrupted {
 		return errInterrupted
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strconv"
 
+	"github.com/ariadne-vid/ariadne/internal/audit"
 	"github.com/ariadne-vid/ariadne/internal/graph"
 	"github.com/ariadne-vid/ariadne/internal/store"
 )
@@ -53,6 +54,10 @@ func linkAdd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	if err := recordAudit(ctx, st, *db, audit.Entry{User: *by, Agency: c.Agency, Action: "link-add", Object: fmt.Sprintf("link:%d", l.ID),
+		Reason: *reason, Detail: fmt.Sprintf("%s %s %s", l.From, l.Relation, l.To)}); err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "link #%d %s %s %s: %s\n", l.ID, l.From, l.Relation, l.To, l.Status)
 	return nil
 }
@@ -80,6 +85,9 @@ func linkDecide(ctx context.Context, to store.LinkStatus, args []string, stdout,
 	}
 	l, err := graph.New(st).Decide(ctx, graph.Decision{AgencyID: c.AgencyID, CaseID: c.ID, By: *by, Reason: *reason}, id, to)
 	if err != nil {
+		return err
+	}
+	if err := recordAudit(ctx, st, *db, audit.Entry{User: *by, Agency: c.Agency, Action: "link-" + name, Object: fmt.Sprintf("link:%d", l.ID), Reason: *reason}); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "link #%d %s %s %s: %s\n", l.ID, l.From, l.Relation, l.To, l.Status)

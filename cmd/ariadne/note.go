@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/ariadne-vid/ariadne/internal/audit"
 	"github.com/ariadne-vid/ariadne/internal/store"
 )
 
@@ -46,6 +47,9 @@ func noteAdd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	n, err := st.AddNote(ctx, store.Note{AgencyID: c.AgencyID, Target: target, Author: *by, Text: strings.Join(pos[1:], " ")})
 	if err != nil {
+		return err
+	}
+	if err := recordAudit(ctx, st, *db, audit.Entry{User: *by, Agency: c.Agency, Action: "note", Object: n.Target.String(), Detail: fmt.Sprintf("note:%d", n.ID)}); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "note #%d on %s\n", n.ID, n.Target)

@@ -2,8 +2,10 @@ package main
 
 import (
 	"fmt"
-	"github.com/ariadne-vid/ariadne/internal/match"
 	"io"
+
+	"github.com/ariadne-vid/ariadne/internal/audit"
+	"github.com/ariadne-vid/ariadne/internal/match"
 )
 
 func init() {
@@ -44,6 +46,10 @@ func runRematch(args []string, stdout, stderr io.Writer) error {
 	}
 	sum, err := match.Rematch(ctx, st, c.ID, exhibitID, match.RematchOptions{IndexCache: indexCachePath(*db)})
 	if err != nil {
+		return err
+	}
+	if err := recordAudit(ctx, st, *db, audit.Entry{Action: "rematch", Object: "case:" + c.Number,
+		Detail: fmt.Sprintf("%d media, %d new matches, %d files changed class", sum.Media, sum.NewMatches, sum.Reclassified)}); err != nil {
 		return err
 	}
 	if err := suggestAfter(ctx, st, c.Number, stderr); err != nil {
