@@ -44,18 +44,18 @@ type Action string
 
 // The actions, grouped as the table below grants them.
 const (
-	ViewCase       Action = "view-case"       // a case, its exhibits and report
-	ViewMedia      Action = "view-media"      // a media record and its blurred thumbnail
-	RevealMedia    Action = "reveal-media"    // the unblurred picture, with a reason
-	Ingest         Action = "ingest"          // ingest, rematch
-	Export         Action = "export"          // case export, reports
-	Categorize     Action = "categorize"      // vote a category
-	EditGraph      Action = "edit-graph"      // series, victims, offenders, locations, links, notes
-	ImportHashSet  Action = "import-hashset"  // hash-set import
-	Lookup         Action = "lookup"          // hash lookups (the HMA routes)
-	ReadAudit      Action = "read-audit"      // read, export and verify the audit log
-	ManageUsers    Action = "manage-users"    // users and roles of the agency
-	ManageTokens   Action = "manage-tokens"   // the agency's API tokens
+	ViewCase       Action = "view-case"        // a case, its exhibits and report
+	ViewMedia      Action = "view-media"       // a media record and its blurred thumbnail
+	RevealMedia    Action = "reveal-media"     // the unblurred picture, with a reason
+	Ingest         Action = "ingest"           // ingest, rematch
+	Export         Action = "export"           // case export, reports
+	Categorize     Action = "categorize"       // vote a category
+	EditGraph      Action = "edit-graph"       // series, victims, offenders, locations, links, notes
+	ImportHashSet  Action = "import-hashset"   // hash-set import
+	Lookup         Action = "lookup"           // hash lookups (the HMA routes)
+	ReadAudit      Action = "read-audit"       // read, export and verify the audit log
+	ManageUsers    Action = "manage-users"     // users and roles of the agency
+	ManageTokens   Action = "manage-tokens"    // the agency's API tokens
 	ViewOwnAccount Action = "view-own-account" // one's own account, password and tokens
 )
 
