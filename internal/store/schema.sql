@@ -404,3 +404,33 @@ CREATE TABLE audit_checkpoint (
 	signed TEXT NOT NULL,
 	created_at TEXT NOT NULL
 );
+
+-- migration 11: users and API tokens
+-- A user belongs to one agency and has one role (internal/auth holds
+-- what each may do). password_hash is argon2id's PHC string; totp_secret
+-- the base32 TOTP secret when a second factor is set, totp_last_step the
+-- last 30-second step accepted (a code is good once). Disabling a user
+-- keeps the row: the audit log names them.
+CREATE TABLE users (
+	id {ID},
+	agency_id BIGINT NOT NULL REFERENCES agency(id),
+	name TEXT NOT NULL UNIQUE,
+	role TEXT NOT NULL,
+	password_hash TEXT NOT NULL,
+	totp_secret TEXT,
+	totp_last_step BIGINT NOT NULL DEFAULT 0,
+	disabled {BOOL} NOT NULL DEFAULT FALSE,
+	created_at TEXT NOT NULL
+);
+
+-- An API token is stored as its SHA-256 only; it is shown once.
+CREATE TABLE api_token (
+	id {ID},
+	user_id BIGINT NOT NULL REFERENCES users(id),
+	hash TEXT NOT NULL UNIQUE,
+	scope TEXT NOT NULL,
+	created_at TEXT NOT NULL,
+	expires_at TEXT,
+	revoked_at TEXT,
+	last_used_at TEXT
+);
