@@ -198,7 +198,9 @@ func userSetDisabled(disabled bool) verb {
 func userPasswd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var file *string
 	return changeUser(ctx, args, "user passwd", "NAME --password-file F [--db DB]", 1, stdout, stderr,
-		func(fs *flag.FlagSet) { file = fs.String("password-file", "", "a file holding the new password (- for standard input)") },
+		func(fs *flag.FlagSet) {
+			file = fs.String("password-file", "", "a file holding the new password (- for standard input)")
+		},
 		func(u *store.User, _ []string) (string, error) {
 			p, err := readPassword(*file)
 			if err != nil {
