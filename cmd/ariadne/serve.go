@@ -20,10 +20,13 @@ func init() {
 }
 
 func runServe(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("serve", "[--addr 127.0.0.1:5100] [--api-key-file F] [--max-upload BYTES] [--db DB]", stderr)
+	fs := newFlags("serve", "[--addr 127.0.0.1:5100] [--tls-cert F --tls-key F] [--insecure] [--api-key-file F] [--max-upload BYTES] [--db DB]", stderr)
 	db := dbFlag(fs)
 	addr := fs.String("addr", "127.0.0.1:5100", "address to listen on (HMA's default port is 5100)")
-	keyFile := fs.String("api-key-file", "", "file holding the API key every request must carry (default: $ARIADNE_API_KEY; none: no key)")
+	keyFile := fs.String("api-key-file", "", "deprecated, for old HMA tooling: a shared key accepted in place of a user's token (default: $ARIADNE_API_KEY)")
+	tlsCert := fs.String("tls-cert", "", "serve HTTPS with this certificate (PEM)")
+	tlsKey := fs.String("tls-key", "", "and this private key (PEM)")
+	insecure := fs.Bool("insecure", false, "serve although no user is defined, or without TLS on an address other than loopback")
 	maxUpload := fs.Int64("max-upload", 512<<20, "largest content accepted for hashing (bytes)")
 	av := avFlags(fs)
 	rest, err := parseFlags(fs, args)
@@ -53,22 +56,45 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer srv.Close()
+	if (*tlsCert == "") != (*tlsKey == "") {
+		return usageErr("--tls-cert and --tls-key go together")
+	}
+	users, err := st.Users(ctx, 0)
+	if err != nil {
+		return err
+	}
+	if len(users) == 0 && !*insecure {
+		return fmt.Errorf("no user is defined, so nobody could be let in: add one (ariadne user add, ariadne token create) or serve with --insecure")
+	}
+	if key != "" {
+		slog.Warn("--api-key-file is deprecated: give each client a user's token (ariadne token create)")
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
-	if key == "" && !isLoopback(ln.Addr()) {
-		slog.Warn("serving without an API key on a non-loopback address", "addr", ln.Addr().String())
+	scheme := "https"
+	if *tlsCert == "" {
+		scheme = "http"
+		if !isLoopback(ln.Addr()) && !*insecure {
+			ln.Close()
+			return fmt.Errorf("refusing to serve without TLS on %s, which is not a loopback address: give --tls-cert and --tls-key, or --insecure", ln.Addr())
+		}
 	}
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	fmt.Fprintf(stdout, "ariadne serving on http://%s (GET /status, /site-map)\n", ln.Addr())
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10}
+	fmt.Fprintf(stdout, "ariadne serving on %s://%s (GET /status, /site-map)\n", scheme, ln.Addr())
 	go func() {
 		<-ctx.Done()
 		shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		hs.Shutdown(shutdown)
 	}()
-	if err := hs.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+	if *tlsCert != "" {
+		err = hs.ServeTLS(ln, *tlsCert, *tlsKey)
+	} else {
+		err = hs.Serve(ln)
+	}
+	if !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil

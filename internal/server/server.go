@@ -12,7 +12,6 @@ package server
 
 import (
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -29,6 +28,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ariadne-vid/ariadne/internal/auth"
 	"github.com/ariadne-vid/ariadne/internal/hasher"
 	"github.com/ariadne-vid/ariadne/internal/imaging"
 	"github.com/ariadne-vid/ariadne/internal/match"
@@ -38,8 +38,9 @@ import (
 
 // Options configure a Server.
 type Options struct {
-	// APIKey, when set, is required on every request but GET /status, as
-	// "Authorization: Bearer KEY" or "X-API-Key: KEY".
+	// APIKey, when set, is also accepted in place of a user's token (as
+	// "Authorization: Bearer KEY" or "X-API-Key: KEY"), as an api user:
+	// deprecated, for old HMA tooling only.
 	APIKey string
 	// IndexCache is where the known-bad indexes are cached (as ingest's).
 	IndexCache string
@@ -83,6 +84,7 @@ func New(ctx context.Context, st *store.Store, opts Options) (*Server, error) {
 	}
 	s.mux = http.NewServeMux()
 	s.handle("GET /status", s.status)
+	s.handle("GET /status/live", s.status)
 	s.handle("GET /site-map", s.siteMap)
 	s.handle("GET /c/banks", s.banks)
 	s.handle("GET /c/bank/{name}", s.bankByName)
@@ -102,9 +104,23 @@ func (s *Server) Close() { s.matcher.Close() }
 func (s *Server) handle(pattern string, h func(http.ResponseWriter, *http.Request) error) {
 	s.routes = append(s.routes, pattern[strings.Index(pattern, " ")+1:])
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
-		if s.opts.APIKey != "" && r.URL.Path != "/status" && !s.authorised(r) {
-			writeError(w, http.StatusUnauthorized, "an API key is required (Authorization: Bearer KEY, or X-API-Key)")
-			return
+		// Every route but the public ones needs a user allowed to look
+		// hashes up (the HMA routes are all lookups).
+		if !publicRoutes[r.URL.Path] {
+			id, err := s.identify(r.Context(), r)
+			switch {
+			case errors.Is(err, errNoIdentity):
+				w.Header().Set("WWW-Authenticate", `Bearer realm="ariadne"`)
+				writeError(w, http.StatusUnauthorized, err.Error())
+				return
+			case err != nil:
+				slog.Error("authentication failed", "path", r.URL.Path, "err", err)
+				writeError(w, http.StatusInternalServerError, "internal error")
+				return
+			case !auth.Can(id.Role, auth.Lookup):
+				writeError(w, http.StatusForbidden, "role "+string(id.Role)+" may not look hashes up")
+				return
+			}
 		}
 		if err := h(w, r); err != nil {
 			var he *httpError
@@ -120,14 +136,6 @@ func (s *Server) handle(pattern string, h func(http.ResponseWriter, *http.Reques
 
 // Handler is the server's HTTP handler.
 func (s *Server) Handler() http.Handler { return s.mux }
-
-func (s *Server) authorised(r *http.Request) bool {
-	key := r.Header.Get("X-API-Key")
-	if auth := r.Header.Get("Authorization"); strings.HasPrefix(auth, "Bearer ") {
-		key = strings.TrimPrefix(auth, "Bearer ")
-	}
-	return subtle.ConstantTimeCompare([]byte(key), []byte(s.opts.APIKey)) == 1
-}
 
 // httpError is an error the client caused, with its status.
 type httpError struct {

@@ -171,14 +171,14 @@ func TestHMACompatibleAPI(t *testing.T) {
 			t.Errorf("content that is no image: %d %s (exact hashes only, no PDQ)", code, body)
 		}
 
-		small, err := New(ctx, st, Options{MaxUpload: 1000, Hasher: DefaultHasher(hasher.AVOptions{})})
+		small, err := New(ctx, st, Options{APIKey: "s3cret", MaxUpload: 1000, Hasher: DefaultHasher(hasher.AVOptions{})})
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer small.Close()
 		ts2 := httptest.NewServer(small.Handler())
 		defer ts2.Close()
-		if code, _ := (client{t: t, base: ts2.URL}).post("/h/hash", "photo", "big.jpg", known); code != http.StatusRequestEntityTooLarge {
+		if code, _ := (client{t: t, base: ts2.URL, key: "s3cret"}).post("/h/hash", "photo", "big.jpg", known); code != http.StatusRequestEntityTooLarge {
 			t.Errorf("content over --max-upload: status %d, want 413", code)
 		}
 
@@ -245,14 +245,14 @@ func TestVideoLookup(t *testing.T) {
 	defer st.Close()
 	set, _ := st.SaveHashSet(ctx, store.HashSet{Name: "VIDEOS", Kind: store.KnownBad})
 	storetest.WriteEntries(t, st, set.ID, store.Entry{Key: "chair", VPDQ: string(ref)})
-	srv, err := New(ctx, st, Options{Hasher: DefaultHasher(hasher.AVOptions{Enabled: true, SecondsPerHash: 1})})
+	srv, err := New(ctx, st, Options{APIKey: "s3cret", Hasher: DefaultHasher(hasher.AVOptions{Enabled: true, SecondsPerHash: 1})})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer srv.Close()
 	ts := httptest.NewServer(srv.Handler())
 	defer ts.Close()
-	code, body := client{t: t, base: ts.URL}.post("/m/lookup", "video", "copy.mp4", copy)
+	code, body := client{t: t, base: ts.URL, key: "s3cret"}.post("/m/lookup", "video", "copy.mp4", copy)
 	got := decode[map[string]map[string][]bankMatch](t, body)
 	if code != 200 || len(got["vpdq"]["VIDEOS"]) != 1 || got["vpdq"]["VIDEOS"][0].EntryKey != "chair" || !strings.Contains(string(got["vpdq"]["VIDEOS"][0].Detail), `"segments"`) {
 		t.Errorf("video lookup: %d %s", code, body)
