@@ -45,21 +45,15 @@ func (s *Server) identify(ctx context.Context, r *http.Request) (Identity, error
 	if !ok || !strings.HasPrefix(bearer, auth.TokenPrefix) {
 		return Identity{}, errNoIdentity
 	}
-	t, err := s.st.TokenByHash(ctx, auth.TokenHash(bearer))
+	h, err := s.st.TokenHolderByHash(ctx, auth.TokenHash(bearer))
 	if errors.Is(err, store.ErrNotFound) {
 		return Identity{}, errNoIdentity
 	}
 	if err != nil {
 		return Identity{}, err
 	}
-	if t.RevokedAt != "" || t.ExpiresAt != "" && t.ExpiresAt <= time.Now().UTC().Format(time.RFC3339) {
-		return Identity{}, errNoIdentity
-	}
-	u, err := s.st.UserByName(ctx, t.User)
-	if err != nil {
-		return Identity{}, err
-	}
-	if u.Disabled {
+	t, u := h.Token, h.User
+	if t.RevokedAt != "" || t.ExpiresAt != "" && t.ExpiresAt <= time.Now().UTC().Format(time.RFC3339) || u.Disabled {
 		return Identity{}, errNoIdentity
 	}
 	return Identity{User: u.Name, Agency: u.Agency, Role: auth.Role(u.Role)}, nil

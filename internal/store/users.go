@@ -171,3 +171,26 @@ func (s *Store) RevokeToken(ctx context.Context, agencyID, id int64) error {
 	}
 	return nil
 }
+
+// TokenHolder is a token with its user, as a request is let in by.
+type TokenHolder struct {
+	Token Token
+	User  User
+}
+
+// TokenHolderByHash finds a token and its user in one read, through the
+// read pool: every request to the server makes it.
+func (s *Store) TokenHolderByHash(ctx context.Context, hash string) (TokenHolder, error) {
+	var h TokenHolder
+	t, u := &h.Token, &h.User
+	err := s.read.QueryRowContext(ctx, s.rebind(`SELECT t.id, t.user_id, u.name, t.scope, t.created_at, COALESCE(t.expires_at, ''), COALESCE(t.revoked_at, ''),
+		COALESCE(t.last_used_at, ''), u.id, u.agency_id, a.name, u.name, u.role, u.password_hash, COALESCE(u.totp_secret, ''), u.totp_last_step, u.disabled, u.created_at
+		FROM api_token t JOIN users u ON u.id = t.user_id JOIN agency a ON a.id = u.agency_id WHERE t.hash = ?`), hash).Scan(
+		&t.ID, &t.UserID, &t.User, &t.Scope, &t.CreatedAt, &t.ExpiresAt, &t.RevokedAt, &t.LastUsedAt,
+		&u.ID, &u.AgencyID, &u.Agency, &u.Name, &u.Role, &u.PasswordHash, &u.TOTPSecret, &u.TOTPLastStep, &u.Disabled, &u.CreatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return h, fmt.Errorf("token: %w", ErrNotFound)
+	}
+	u.HasTOTP = u.TOTPSecret != ""
+	return h, err
+}
