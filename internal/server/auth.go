@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ariadne-vid/ariadne/internal/auth"
@@ -45,7 +46,11 @@ func (s *Server) identify(ctx context.Context, r *http.Request) (Identity, error
 	if !ok || !strings.HasPrefix(bearer, auth.TokenPrefix) {
 		return Identity{}, errNoIdentity
 	}
-	h, err := s.st.TokenHolderByHash(ctx, auth.TokenHash(bearer))
+	hash := auth.TokenHash(bearer)
+	if id, ok := s.identities.get(hash, time.Now()); ok {
+		return id, nil
+	}
+	h, err := s.st.TokenHolderByHash(ctx, hash)
 	if errors.Is(err, store.ErrNotFound) {
 		return Identity{}, errNoIdentity
 	}
@@ -56,5 +61,44 @@ func (s *Server) identify(ctx context.Context, r *http.Request) (Identity, error
 	if t.RevokedAt != "" || t.ExpiresAt != "" && t.ExpiresAt <= time.Now().UTC().Format(time.RFC3339) || u.Disabled {
 		return Identity{}, errNoIdentity
 	}
-	return Identity{User: u.Name, Agency: u.Agency, Role: auth.Role(u.Role)}, nil
+	id := Identity{User: u.Name, Agency: u.Agency, Role: auth.Role(u.Role)}
+	s.identities.put(hash, id, time.Now())
+	return id, nil
+}
+
+// identityTTL is how long a token, once checked, is trusted without
+// reading the store again: a revocation, an expiry or a disabled user
+// takes effect within it. One store read per request would halve the
+// lookups served (docs/benchmarks.md).
+const identityTTL = time.Second
+
+// identityCache remembers recently checked tokens (by hash), briefly.
+// Its lock is never held across a store read.
+type identityCache struct {
+	mu      sync.Mutex
+	entries map[string]cachedIdentity
+}
+
+type cachedIdentity struct {
+	id    Identity
+	until time.Time
+}
+
+func (c *identityCache) get(hash string, now time.Time) (Identity, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[hash]
+	if !ok || now.After(e.until) {
+		return Identity{}, false
+	}
+	return e.id, true
+}
+
+func (c *identityCache) put(hash string, id Identity, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil || len(c.entries) >= 10_000 {
+		c.entries = map[string]cachedIdentity{} // bounded: dropped whole, refilled by use
+	}
+	c.entries[hash] = cachedIdentity{id: id, until: now.Add(identityTTL)}
 }

@@ -90,3 +90,20 @@ func TestTokens(t *testing.T) {
 		}
 	})
 }
+
+// TestIdentityCache: a checked token is trusted for identityTTL, then
+// read again (so a revocation takes effect within it).
+func TestIdentityCache(t *testing.T) {
+	var c identityCache
+	t0 := time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)
+	c.put("h", Identity{User: "u"}, t0)
+	if id, ok := c.get("h", t0.Add(identityTTL/2)); !ok || id.User != "u" {
+		t.Error("not remembered within the TTL")
+	}
+	if _, ok := c.get("h", t0.Add(identityTTL+time.Millisecond)); ok {
+		t.Error("remembered after the TTL")
+	}
+	if _, ok := c.get("other", t0); ok {
+		t.Error("an unknown token was found")
+	}
+}

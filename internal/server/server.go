@@ -68,9 +68,10 @@ type Server struct {
 	// concurrently.
 	matcher *match.Live
 
-	hashers sync.Pool
-	routes  []string
-	mux     *http.ServeMux
+	hashers    sync.Pool
+	identities identityCache
+	routes     []string
+	mux        *http.ServeMux
 }
 
 // New makes a Server over st; the known-bad indexes are loaded at once.
