@@ -275,8 +275,8 @@ func TestDeconfliction(t *testing.T) {
 					}
 				}
 			}
-			if strings.Contains(out.String(), "restricted note") || strings.Contains(out.String(), "/B/") {
-				t.Errorf("%s: agency B's notes or paths reached agency A:\n%s", c.sharing, out.String())
+			if strings.Contains(out.String(), "restricted note") || strings.Contains(out.String(), "/B/") || strings.Contains(out.String(), "b-specialist") {
+				t.Errorf("%s: agency B's notes, paths or people reached agency A:\n%s", c.sharing, out.String())
 			}
 			if c.want == "" && len(seen) != 0 || c.want != "" && (len(seen) != 1 || seen[0] != c.want) {
 				t.Errorf("%s: A sees %v, want %q", c.sharing, seen, c.want)

@@ -361,16 +361,15 @@ func (g *Graph) knownSeries(ctx context.Context, c store.Case, ms []*media) ([]s
 // seriesOfNear proposes, for each near-duplicate pair where one media is
 // confirmed in a series, the other in that series too.
 func (g *Graph) seriesOfNear(ctx context.Context, c store.Case, ms []*media, pairs []suggestion) ([]suggestion, error) {
-	byID := map[int64]*media{}
-	var refs []store.Ref
-	for _, m := range ms {
-		byID[m.id] = m
-		refs = append(refs, mediaRef(m))
-	}
-	if len(refs) == 0 {
+	if len(pairs) == 0 {
 		return nil, nil
 	}
-	links, err := g.st.Links(ctx, store.LinkFilter{AgencyID: c.AgencyID, Touching: nil, CaseID: 0})
+	byID := map[int64]*media{}
+	for _, m := range ms {
+		byID[m.id] = m
+	}
+	// Confirmed in a series in any of the agency's cases.
+	links, err := g.st.Links(ctx, store.LinkFilter{AgencyID: c.AgencyID})
 	if err != nil {
 		return nil, err
 	}

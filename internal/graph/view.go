@@ -263,7 +263,7 @@ func (g *Graph) foreign(ctx context.Context, c store.Case, mediaIDs []int64, nod
 		if n.Sharing == store.ShareShared {
 			target = refID(other)
 			shared := n
-			shared.Notes = "" // notes stay with their agency
+			shared.Notes, shared.CreatedBy = "", "" // notes and people stay with their agency
 			nodes[target] = OutNode{ID: target, Kind: n.Kind, Label: n.Label, Agency: agency.Name, Contact: agency.Contact, Foreign: true, Node: &shared, Identified: n.Identified, Notice: notice}
 		} else {
 			// Only the owning case: its number, agency and contact.
