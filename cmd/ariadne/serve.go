@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ariadne-vid/ariadne/internal/audit"
 	"github.com/ariadne-vid/ariadne/internal/server"
 )
 
@@ -51,7 +52,8 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	srv, err := server.New(ctx, st, server.Options{APIKey: key, IndexCache: indexCachePath(*db), MaxUpload: *maxUpload, Hasher: server.DefaultHasher(av())})
+	record := func(ctx context.Context, entries ...audit.Entry) error { return recordAudit(ctx, st, *db, entries...) }
+	srv, err := server.New(ctx, st, server.Options{APIKey: key, IndexCache: indexCachePath(*db), MaxUpload: *maxUpload, Hasher: server.DefaultHasher(av()), Audit: record})
 	if err != nil {
 		return err
 	}

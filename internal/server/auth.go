@@ -17,11 +17,7 @@ import (
 var publicRoutes = map[string]bool{"/status": true, "/status/live": true}
 
 // Identity is who a request comes from.
-type Identity struct {
-	User   string
-	Agency string
-	Role   auth.Role
-}
+type Identity = auth.Identity
 
 var errNoIdentity = errors.New("a token is required: Authorization: Bearer TOKEN (ariadne token create)")
 
@@ -40,7 +36,7 @@ func (s *Server) identify(ctx context.Context, r *http.Request) (Identity, error
 			given = bearer
 		}
 		if subtle.ConstantTimeCompare([]byte(given), []byte(s.opts.APIKey)) == 1 {
-			return Identity{User: "api-key", Role: auth.API}, nil
+			return Identity{User: "api-key", Role: auth.API, Scope: auth.ScopeLookup}, nil
 		}
 	}
 	if !ok || !strings.HasPrefix(bearer, auth.TokenPrefix) {
@@ -61,7 +57,7 @@ func (s *Server) identify(ctx context.Context, r *http.Request) (Identity, error
 	if t.RevokedAt != "" || t.ExpiresAt != "" && t.ExpiresAt <= time.Now().UTC().Format(time.RFC3339) || u.Disabled {
 		return Identity{}, errNoIdentity
 	}
-	id := Identity{User: u.Name, Agency: u.Agency, Role: auth.Role(u.Role)}
+	id := Identity{User: u.Name, AgencyID: u.AgencyID, Agency: u.Agency, Role: auth.Role(u.Role), Scope: auth.Scope(t.Scope)}
 	s.identities.put(hash, id, time.Now())
 	return id, nil
 }

@@ -28,6 +28,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ariadne-vid/ariadne/internal/api"
 	"github.com/ariadne-vid/ariadne/internal/auth"
 	"github.com/ariadne-vid/ariadne/internal/hasher"
 	"github.com/ariadne-vid/ariadne/internal/imaging"
@@ -49,6 +50,9 @@ type Options struct {
 	// Hasher hashes posted content (photos by the fast path, videos and
 	// sounds through ffmpeg when AV is enabled).
 	Hasher hasher.Options
+	// Audit records what the JSON API's users view and decide (nil:
+	// nothing is recorded, for tests of other things).
+	Audit api.AuditFunc
 }
 
 func (o Options) withDefaults() Options {
@@ -71,6 +75,7 @@ type Server struct {
 	hashers    sync.Pool
 	identities identityCache
 	routes     []string
+	actions    []Route
 	mux        *http.ServeMux
 }
 
@@ -96,6 +101,10 @@ func New(ctx context.Context, st *store.Store, opts Options) (*Server, error) {
 	s.handle("GET /m/raw_lookup", s.rawLookup)
 	s.handle("POST /m/lookup", s.lookupContent)
 	s.handle("POST /h/hash", s.hashContent)
+	a := api.New(st, opts.Audit)
+	for _, rt := range a.Routes() {
+		s.handleAs(rt.Pattern, rt.Action, rt.Handler)
+	}
 	return s, nil
 }
 
@@ -103,10 +112,18 @@ func New(ctx context.Context, st *store.Store, opts Options) (*Server, error) {
 func (s *Server) Close() { s.matcher.Close() }
 
 func (s *Server) handle(pattern string, h func(http.ResponseWriter, *http.Request) error) {
-	s.routes = append(s.routes, pattern[strings.Index(pattern, " ")+1:])
+	s.handleAs(pattern, auth.Lookup, h) // the HMA routes are all lookups
+}
+
+// handleAs serves a route to users whose role may do action (the public
+// routes to anyone), and maps the handler's error to a status once: a
+// client's error (httpError, api.Error) to its own, "not found" (another
+// agency's object included) to 404, anything else to 500, logged.
+func (s *Server) handleAs(pattern string, action auth.Action, h func(http.ResponseWriter, *http.Request) error) {
+	path := pattern[strings.Index(pattern, " ")+1:]
+	s.routes = append(s.routes, path)
+	s.actions = append(s.actions, Route{Pattern: pattern, Action: action, Public: publicRoutes[path]})
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
-		// Every route but the public ones needs a user allowed to look
-		// hashes up (the HMA routes are all lookups).
 		if !publicRoutes[r.URL.Path] {
 			id, err := s.identify(r.Context(), r)
 			switch {
@@ -118,22 +135,43 @@ func (s *Server) handle(pattern string, h func(http.ResponseWriter, *http.Reques
 				slog.Error("authentication failed", "path", r.URL.Path, "err", err)
 				writeError(w, http.StatusInternalServerError, "internal error")
 				return
-			case !auth.Can(id.Role, auth.Lookup):
-				writeError(w, http.StatusForbidden, "role "+string(id.Role)+" may not look hashes up")
+			case strings.HasPrefix(path, "/api/") && id.Scope != auth.ScopeAPI:
+				writeError(w, http.StatusForbidden, "this token's scope is "+string(id.Scope)+": the JSON API needs a token of scope api")
+				return
+			case !auth.Can(id.Role, action):
+				writeError(w, http.StatusForbidden, "role "+string(id.Role)+" may not "+string(action))
 				return
 			}
+			r = r.WithContext(auth.WithIdentity(r.Context(), id))
 		}
 		if err := h(w, r); err != nil {
 			var he *httpError
-			if errors.As(err, &he) {
+			var ae *api.Error
+			switch {
+			case errors.As(err, &he):
 				writeError(w, he.code, he.msg)
-				return
+			case errors.As(err, &ae):
+				writeError(w, ae.Code, ae.Msg)
+			case errors.Is(err, store.ErrNotFound):
+				writeError(w, http.StatusNotFound, "not found")
+			default:
+				slog.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+				writeError(w, http.StatusInternalServerError, "internal error")
 			}
-			slog.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-			writeError(w, http.StatusInternalServerError, "internal error")
 		}
 	})
 }
+
+// Route is a served route and what it needs.
+type Route struct {
+	Pattern string
+	Action  auth.Action
+	Public  bool
+}
+
+// Routes lists every route with the action it needs: a test walks them
+// all with every role.
+func (s *Server) Routes() []Route { return s.actions }
 
 // Handler is the server's HTTP handler.
 func (s *Server) Handler() http.Handler { return s.mux }
