@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
@@ -17,17 +18,28 @@ import (
 // stores the Merkle tree hashes they make. It returns them as recorded.
 func (s *Store) AppendAudit(ctx context.Context, entries ...audit.Entry) ([]audit.Entry, error) {
 	var out []audit.Entry
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		out = out[:0]
-		for _, e := range entries {
-			e, err := s.appendAudit(ctx, tx, e)
-			if err != nil {
-				return err
+	var err error
+	// Two writers may take the same next sequence number (PostgreSQL
+	// runs them at once); the loser's insert fails on the primary key
+	// and it tries again with the next one. Each loss means another
+	// writer's entry landed, so this ends; the bound only guards against
+	// a store that keeps refusing.
+	for attempt := 0; attempt < 1000; attempt++ {
+		err = s.tx(ctx, func(tx *sql.Tx) error {
+			out = out[:0]
+			for _, e := range entries {
+				e, err := s.appendAudit(ctx, tx, e)
+				if err != nil {
+					return err
+				}
+				out = append(out, e)
 			}
-			out = append(out, e)
+			return nil
+		})
+		if err == nil || !isUniqueViolation(err) {
+			break
 		}
-		return nil
-	})
+	}
 	if err != nil {
 		return nil, fmt.Errorf("audit: %w", err)
 	}
@@ -150,4 +162,11 @@ func (s *Store) LatestCheckpointSize(ctx context.Context) (int64, error) {
 	var n int64
 	err := s.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(size), 0) FROM audit_checkpoint`).Scan(&n)
 	return n, err
+}
+
+// isUniqueViolation reports whether err is a unique-constraint failure
+// (SQLite's and PostgreSQL's wording).
+func isUniqueViolation(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505") || strings.Contains(msg, "duplicate key value")
 }
