@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/ariadne-vid/ariadne/internal/audit"
 	"github.com/ariadne-vid/ariadne/internal/auth"
@@ -171,6 +172,12 @@ func changeUser(ctx context.Context, args []string, name, usage string, nargs in
 	}
 	if err := st.UpdateUser(ctx, u); err != nil {
 		return err
+	}
+	if u.Disabled {
+		// A disabled user's sessions end now, not at their next request.
+		if err := st.EndUserSessions(ctx, u.ID, time.Now()); err != nil {
+			return err
+		}
 	}
 	action := "user-" + strings.TrimPrefix(name, "user ")
 	if err := recordAudit(ctx, st, *db, audit.Entry{Agency: u.Agency, Action: action, Object: "user:" + u.Name, Detail: detail}); err != nil {

@@ -14,7 +14,8 @@ import (
 )
 
 // publicRoutes are the only routes served without a token.
-var publicRoutes = map[string]bool{"/status": true, "/status/live": true}
+// /logout checks its own session.
+var publicRoutes = map[string]bool{"/status": true, "/status/live": true, "/login": true, "/logout": true}
 
 // Identity is who a request comes from.
 type Identity = auth.Identity
@@ -28,6 +29,9 @@ func (s *Server) identify(ctx context.Context, r *http.Request) (Identity, error
 	bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	key := r.Header.Get("X-API-Key")
 	if !ok && key == "" {
+		if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
+			return s.sessionIdentity(ctx, c.Value)
+		}
 		return Identity{}, errNoIdentity
 	}
 	if s.opts.APIKey != "" {
@@ -43,7 +47,7 @@ func (s *Server) identify(ctx context.Context, r *http.Request) (Identity, error
 		return Identity{}, errNoIdentity
 	}
 	hash := auth.TokenHash(bearer)
-	if id, ok := s.identities.get(hash, time.Now()); ok {
+	if id, ok := s.identities.get(hash, s.now()); ok {
 		return id, nil
 	}
 	h, err := s.st.TokenHolderByHash(ctx, hash)
@@ -54,11 +58,11 @@ func (s *Server) identify(ctx context.Context, r *http.Request) (Identity, error
 		return Identity{}, err
 	}
 	t, u := h.Token, h.User
-	if t.RevokedAt != "" || t.ExpiresAt != "" && t.ExpiresAt <= time.Now().UTC().Format(time.RFC3339) || u.Disabled {
+	if t.RevokedAt != "" || t.ExpiresAt != "" && t.ExpiresAt <= s.now().UTC().Format(time.RFC3339) || u.Disabled {
 		return Identity{}, errNoIdentity
 	}
 	id := Identity{User: u.Name, AgencyID: u.AgencyID, Agency: u.Agency, Role: auth.Role(u.Role), Scope: auth.Scope(t.Scope)}
-	s.identities.put(hash, id, time.Now())
+	s.identities.put(hash, id, s.now())
 	return id, nil
 }
 
@@ -88,6 +92,12 @@ func (c *identityCache) get(hash string, now time.Time) (Identity, bool) {
 		return Identity{}, false
 	}
 	return e.id, true
+}
+
+func (c *identityCache) drop(hash string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.entries, hash)
 }
 
 func (c *identityCache) put(hash string, id Identity, now time.Time) {

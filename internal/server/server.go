@@ -50,9 +50,12 @@ type Options struct {
 	// Hasher hashes posted content (photos by the fast path, videos and
 	// sounds through ffmpeg when AV is enabled).
 	Hasher hasher.Options
-	// Audit records what the JSON API's users view and decide (nil:
-	// nothing is recorded, for tests of other things).
+	// Audit records sign-ins and what the JSON API's users view and
+	// decide (nil: nothing is recorded, for tests of other things).
 	Audit api.AuditFunc
+	// Now is the clock (nil: time.Now), for sessions, throttling and
+	// TOTP; tests set it.
+	Now func() time.Time
 }
 
 func (o Options) withDefaults() Options {
@@ -91,6 +94,8 @@ func New(ctx context.Context, st *store.Store, opts Options) (*Server, error) {
 	s.mux = http.NewServeMux()
 	s.handle("GET /status", s.status)
 	s.handle("GET /status/live", s.status)
+	s.handleAs("POST /login", auth.ViewOwnAccount, s.login)
+	s.handleAs("POST /logout", auth.ViewOwnAccount, s.logout)
 	s.handle("GET /site-map", s.siteMap)
 	s.handle("GET /c/banks", s.banks)
 	s.handle("GET /c/bank/{name}", s.bankByName)
@@ -173,8 +178,9 @@ type Route struct {
 // all with every role.
 func (s *Server) Routes() []Route { return s.actions }
 
-// Handler is the server's HTTP handler.
-func (s *Server) Handler() http.Handler { return s.mux }
+// Handler is the server's HTTP handler. Cross-site requests that change
+// state are refused (403) before any route sees them.
+func (s *Server) Handler() http.Handler { return http.NewCrossOriginProtection().Handler(s.mux) }
 
 // httpError is an error the client caused, with its status.
 type httpError struct {

@@ -434,3 +434,30 @@ CREATE TABLE api_token (
 	revoked_at TEXT,
 	last_used_at TEXT
 );
+
+-- migration 12: web sessions and sign-in failures
+-- A session is an opaque random secret in a cookie; only its SHA-256 is
+-- stored. It ends at sign-out, when its user is disabled, after an idle
+-- time or at an absolute end (expires_at).
+CREATE TABLE web_session (
+	id {ID},
+	user_id BIGINT NOT NULL REFERENCES users(id),
+	hash TEXT NOT NULL UNIQUE,
+	client TEXT,
+	created_at TEXT NOT NULL,
+	last_seen_at TEXT NOT NULL,
+	expires_at TEXT NOT NULL,
+	ended_at TEXT
+);
+CREATE INDEX web_session_user ON web_session (user_id);
+
+-- Failed sign-ins, by the name given and the client's address, for
+-- throttling (the audit log keeps them too).
+CREATE TABLE login_failure (
+	id {ID},
+	user_name TEXT NOT NULL,
+	client TEXT NOT NULL,
+	at TEXT NOT NULL
+);
+CREATE INDEX login_failure_user ON login_failure (user_name, at);
+CREATE INDEX login_failure_client ON login_failure (client, at);
