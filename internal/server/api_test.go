@@ -209,6 +209,11 @@ func TestRouteRoleMatrix(t *testing.T) {
 				checked++
 			}
 		}
+		// A node of a label the agency already has is a conflict, not a
+		// server error.
+		if code, body := f.request(t, "POST /api/v1/nodes", f.tokens["A/specialist"]); code != 409 {
+			t.Errorf("the same node twice: %d %s", code, body)
+		}
 		if n := len(f.srv.Routes()); n < 20 {
 			t.Errorf("only %d routes served", n)
 		}

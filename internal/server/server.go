@@ -123,7 +123,8 @@ func (s *Server) handle(pattern string, h func(http.ResponseWriter, *http.Reques
 // handleAs serves a route to users whose role may do action (the public
 // routes to anyone), and maps the handler's error to a status once: a
 // client's error (httpError, api.Error) to its own, "not found" (another
-// agency's object included) to 404, anything else to 500, logged.
+// agency's object included) to 404, "already exists" to 409, anything
+// else to 500, logged.
 func (s *Server) handleAs(pattern string, action auth.Action, h func(http.ResponseWriter, *http.Request) error) {
 	path := pattern[strings.Index(pattern, " ")+1:]
 	s.routes = append(s.routes, path)
@@ -159,6 +160,8 @@ func (s *Server) handleAs(pattern string, action auth.Action, h func(http.Respon
 				writeError(w, ae.Code, ae.Msg)
 			case errors.Is(err, store.ErrNotFound):
 				writeError(w, http.StatusNotFound, "not found")
+			case errors.Is(err, store.ErrExists):
+				writeError(w, http.StatusConflict, err.Error())
 			default:
 				slog.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 				writeError(w, http.StatusInternalServerError, "internal error")
