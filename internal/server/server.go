@@ -96,7 +96,7 @@ func New(ctx context.Context, st *store.Store, opts Options) (*Server, error) {
 	s.handle("GET /status/live", s.status)
 	s.handleAs("POST /login", auth.ViewOwnAccount, s.login)
 	s.handleAs("POST /logout", auth.ViewOwnAccount, s.logout)
-	s.handle("GET /site-map", s.siteMap)
+	s.handleAs("GET /site-map", anyUser, s.siteMap)
 	s.handle("GET /c/banks", s.banks)
 	s.handle("GET /c/bank/{name}", s.bankByName)
 	s.handle("GET /c/bank/{name}/content/{id}", s.bankContent)
@@ -144,7 +144,7 @@ func (s *Server) handleAs(pattern string, action auth.Action, h func(http.Respon
 			case strings.HasPrefix(path, "/api/") && id.Scope != auth.ScopeAPI:
 				writeError(w, http.StatusForbidden, "this token's scope is "+string(id.Scope)+": the JSON API needs a token of scope api")
 				return
-			case !auth.Can(id.Role, action):
+			case action != anyUser && !auth.Can(id.Role, action):
 				writeError(w, http.StatusForbidden, "role "+string(id.Role)+" may not "+string(action))
 				return
 			}
@@ -169,6 +169,10 @@ func (s *Server) handleAs(pattern string, action auth.Action, h func(http.Respon
 		}
 	})
 }
+
+// anyUser marks a route every signed-in user may use, whatever the role
+// (the site map).
+const anyUser auth.Action = ""
 
 // Route is a served route and what it needs.
 type Route struct {
