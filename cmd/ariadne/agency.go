@@ -19,17 +19,18 @@ func runAgency(args []string, stdout, stderr io.Writer) error {
 
 // agencyAdd is "agency add NAME": a new agency.
 func agencyAdd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("agency add", "NAME [--country CC] [--contact TEXT] [--scheme SCHEME] [--db DB]", stderr)
+	fs := newFlags("agency add", "NAME [--country CC] [--contact TEXT] [--scheme SCHEME] [--require-totp] [--db DB]", stderr)
 	db := dbFlag(fs)
 	country := fs.String("country", "", "ISO 3166 country code")
 	contact := fs.String("contact", "", "how other agencies reach it about shared material (a desk, not a person)")
 	scheme := fs.String("scheme", "", "the category scheme it grades under by default")
+	requireTOTP := fs.Bool("require-totp", false, "every user of the agency needs a TOTP second factor")
 	pos, st, err := parseOpen(ctx, fs, args, db, 1, "one agency NAME")
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	a, err := st.AddAgency(ctx, store.Agency{Name: pos[0], Country: *country, Contact: *contact, Scheme: *scheme})
+	a, err := st.AddAgency(ctx, store.Agency{Name: pos[0], Country: *country, Contact: *contact, Scheme: *scheme, RequireTOTP: *requireTOTP})
 	if err != nil {
 		return err
 	}

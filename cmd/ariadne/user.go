@@ -21,7 +21,7 @@ func init() {
 
 func runUser(args []string, stdout, stderr io.Writer) error {
 	return runVerb("user", map[string]verb{"add": userAdd, "list": userList, "show": userShow, "disable": userSetDisabled(true),
-		"enable": userSetDisabled(false), "passwd": userPasswd, "role": userRole}, args, stdout, stderr)
+		"enable": userSetDisabled(false), "passwd": userPasswd, "role": userRole, "totp": userTOTP}, args, stdout, stderr)
 }
 
 // readPassword reads a password file: its first line, as it is (a
@@ -66,6 +66,9 @@ func userAdd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	a, err := st.AgencyByName(ctx, *agency)
 	if err != nil {
 		return err
+	}
+	if auth.NeedsTOTP(role, a.RequireTOTP) && !*withTOTP {
+		return fmt.Errorf("a user of role %s in %s needs a second factor: add --totp", role, a.Name)
 	}
 	password, err := readPassword(*passwordFile)
 	if err != nil {
@@ -225,8 +228,27 @@ func userRole(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err != nil {
 			return "", usageErr("%v", err)
 		}
+		if auth.NeedsTOTP(r, false) && !u.HasTOTP {
+			return "", fmt.Errorf("role %s needs a second factor: set one first (ariadne user totp %s)", r, u.Name)
+		}
 		detail := fmt.Sprintf("role %s → %s", u.Role, r)
 		u.Role = string(r)
 		return detail, nil
 	})
+}
+
+// userTOTP is "user totp NAME": a new TOTP secret, printed once (the old
+// one stops working).
+func userTOTP(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var url string
+	err := changeUser(ctx, args, "user totp", "NAME [--db DB]", 1, stdout, stderr, func(*flag.FlagSet) {}, func(u *store.User, _ []string) (string, error) {
+		var err error
+		u.TOTPSecret, url, err = auth.NewTOTP("Ariadne", u.Name)
+		u.TOTPLastStep, u.HasTOTP = 0, true
+		return "new second factor", err
+	})
+	if err == nil {
+		fmt.Fprintf(stdout, "TOTP (shown once; enter it in an authenticator app): %s\n", url)
+	}
+	return err
 }

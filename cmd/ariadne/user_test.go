@@ -41,6 +41,15 @@ func TestUserAndTokenCommands(t *testing.T) {
 		t.Errorf("user add --totp: %s", out)
 	}
 	run(0, "user", "role", "bob", "grader")
+	// An admin always needs a second factor.
+	run(1, "user", "add", "carol", "--agency", "Agency A", "--role", "admin", "--password-file", pw)
+	run(0, "user", "add", "carol", "--agency", "Agency A", "--role", "admin", "--password-file", pw, "--totp")
+	run(1, "user", "role", "alice", "admin")
+	if out := run(0, "user", "totp", "alice"); !strings.Contains(out, "otpauth://totp/Ariadne:alice?") {
+		t.Errorf("user totp: %s", out)
+	}
+	run(0, "user", "role", "alice", "admin")
+	run(0, "user", "role", "alice", "specialist")
 	run(0, "user", "disable", "bob")
 	if out := run(0, "user", "list", "--agency", "Agency A"); !strings.Contains(strings.Join(strings.Fields(out), " "), "bob Agency A grader true disabled") {
 		t.Errorf("user list:\n%s", out)

@@ -74,6 +74,11 @@ var permissions = map[Role][]Action{
 	API:        {Lookup},
 }
 
+// NeedsTOTP says whether a user of the role, in an agency that does or
+// does not require it of everyone, must have a second factor. An admin
+// always must: that account makes the others.
+func NeedsTOTP(r Role, agencyRequires bool) bool { return agencyRequires || r == Admin }
+
 // Can reports whether a role may do an action.
 func Can(r Role, a Action) bool { return slices.Contains(permissions[r], a) }
 

@@ -102,6 +102,13 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	case u.Disabled:
 		return fail("user disabled")
 	}
+	agency, err := s.st.AgencyByID(ctx, u.AgencyID)
+	if err != nil {
+		return err
+	}
+	if !u.HasTOTP && auth.NeedsTOTP(auth.Role(u.Role), agency.RequireTOTP) {
+		return fail("a second factor is required and none is set")
+	}
 	if u.HasTOTP {
 		step, ok := auth.CheckTOTP(u.TOTPSecret, code, now, u.TOTPLastStep)
 		if !ok {

@@ -110,6 +110,13 @@ func TestLogin(t *testing.T) {
 			t.Errorf("the same TOTP code again: %d, want 401", r.StatusCode)
 		}
 
+		// An agency that requires a second factor lets nobody in without one.
+		strict, _ := st.AddAgency(ctx, store.Agency{Name: "Agency T", RequireTOTP: true})
+		st.AddUser(ctx, store.User{AgencyID: strict.ID, Name: "nofactor", Role: string(auth.Specialist), PasswordHash: hash})
+		if r := login("nofactor", "a long synthetic passphrase", ""); r.StatusCode != 401 {
+			t.Errorf("a user without the second factor their agency requires: %d", r.StatusCode)
+		}
+
 		// Idle: 31 minutes later the session is over.
 		now = now.Add(31 * time.Minute)
 		if code := get("/api/v1/cases", c); code != 401 {
@@ -156,7 +163,7 @@ func TestLogin(t *testing.T) {
 				outcomes[e.Outcome]++
 			}
 		}
-		if outcomes["ok"] < 5 || outcomes["failed"] != 7 || outcomes["throttled"] != 1 {
+		if outcomes["ok"] < 5 || outcomes["failed"] != 8 || outcomes["throttled"] != 1 {
 			t.Errorf("audited sign-ins %v", outcomes)
 		}
 		for _, e := range audited {

@@ -19,6 +19,8 @@ type Agency struct {
 	// Scheme is the category scheme it grades under by default.
 	Scheme string `json:"category_scheme,omitempty"`
 	Notes  string `json:"notes,omitempty"`
+	// RequireTOTP makes a second factor mandatory for its users.
+	RequireTOTP bool `json:"require_totp"`
 }
 
 // ErrExists is returned when a record to be created already exists.
@@ -37,8 +39,8 @@ func (s *Store) AddAgency(ctx context.Context, a Agency) (Agency, error) {
 		if n > 0 {
 			return ErrExists
 		}
-		return tx.QueryRowContext(ctx, s.rebind(`INSERT INTO agency (name, country, contact, category_scheme, notes) VALUES (?, ?, ?, ?, ?) RETURNING id`),
-			a.Name, nullable(a.Country), nullable(a.Contact), nullable(a.Scheme), nullable(a.Notes)).Scan(&a.ID)
+		return tx.QueryRowContext(ctx, s.rebind(`INSERT INTO agency (name, country, contact, category_scheme, notes, require_totp) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
+			a.Name, nullable(a.Country), nullable(a.Contact), nullable(a.Scheme), nullable(a.Notes), a.RequireTOTP).Scan(&a.ID)
 	})
 	if err != nil {
 		return a, fmt.Errorf("add agency %s: %w", a.Name, err)
@@ -48,8 +50,8 @@ func (s *Store) AddAgency(ctx context.Context, a Agency) (Agency, error) {
 
 // UpdateAgency sets an agency's country, contact, scheme and notes.
 func (s *Store) UpdateAgency(ctx context.Context, a Agency) error {
-	res, err := s.db.ExecContext(ctx, s.rebind(`UPDATE agency SET country = ?, contact = ?, category_scheme = ?, notes = ? WHERE id = ?`),
-		nullable(a.Country), nullable(a.Contact), nullable(a.Scheme), nullable(a.Notes), a.ID)
+	res, err := s.db.ExecContext(ctx, s.rebind(`UPDATE agency SET country = ?, contact = ?, category_scheme = ?, notes = ?, require_totp = ? WHERE id = ?`),
+		nullable(a.Country), nullable(a.Contact), nullable(a.Scheme), nullable(a.Notes), a.RequireTOTP, a.ID)
 	if err != nil {
 		return fmt.Errorf("update agency %s: %w", a.Name, err)
 	}
@@ -59,11 +61,11 @@ func (s *Store) UpdateAgency(ctx context.Context, a Agency) error {
 	return nil
 }
 
-const agencyColumns = `id, name, COALESCE(country, ''), COALESCE(contact, ''), COALESCE(category_scheme, ''), COALESCE(notes, '')`
+const agencyColumns = `id, name, COALESCE(country, ''), COALESCE(contact, ''), COALESCE(category_scheme, ''), COALESCE(notes, ''), require_totp`
 
 func scanAgency(row interface{ Scan(...any) error }) (Agency, error) {
 	var a Agency
-	err := row.Scan(&a.ID, &a.Name, &a.Country, &a.Contact, &a.Scheme, &a.Notes)
+	err := row.Scan(&a.ID, &a.Name, &a.Country, &a.Contact, &a.Scheme, &a.Notes, &a.RequireTOTP)
 	return a, err
 }
 

@@ -461,3 +461,6 @@ CREATE TABLE login_failure (
 );
 CREATE INDEX login_failure_user ON login_failure (user_name, at);
 CREATE INDEX login_failure_client ON login_failure (client, at);
+
+-- migration 13: an agency can require a second factor of all its users
+ALTER TABLE agency ADD COLUMN require_totp {BOOL} NOT NULL DEFAULT FALSE;
