@@ -217,7 +217,7 @@ func TestRouteRoleMatrix(t *testing.T) {
 		if n := len(f.srv.Routes()); n < 20 {
 			t.Errorf("only %d routes served", n)
 		}
-		t.Logf("%d routes × %d callers = %d requests", len(f.srv.Routes()), len(callers), checked)
+		t.Logf("%d routes served, %d walked here (sign-in and sign-out in TestLogin) × %d callers = %d requests", len(f.srv.Routes()), checked/len(callers), len(callers), checked)
 		views := 0
 		for _, e := range f.audited {
 			if e.Action == "view-case" && e.Object == "case:A-1" && e.User != "" && e.Client != "" {
