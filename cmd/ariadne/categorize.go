@@ -13,7 +13,7 @@ import (
 
 func init() {
 	register(command{name: "categorize", summary: "vote a category for media under a scheme, and see the consensus", run: runCategorize})
-	register(command{name: "scheme", summary: "category schemes: scheme add FILE|list", run: runScheme})
+	register(command{name: "scheme", summary: "category schemes: scheme add FILE|map FILE|list", run: runScheme})
 }
 
 // runCategorize is "categorize --case C --scheme S --category V SHA256...".
@@ -112,7 +112,7 @@ func runCategorize(args []string, stdout, stderr io.Writer) error {
 }
 
 func runScheme(args []string, stdout, stderr io.Writer) error {
-	return runVerb("scheme", map[string]verb{"add": schemeAdd, "list": schemeList}, args, stdout, stderr)
+	return runVerb("scheme", map[string]verb{"add": schemeAdd, "map": schemeMap, "list": schemeList}, args, stdout, stderr)
 }
 
 // schemeAdd is "scheme add FILE --agency A": a scheme the agency
@@ -178,4 +178,44 @@ func schemeList(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 	}
 	return printJSON(stdout, schemes)
+}
+
+// schemeMap is "scheme map FILE --agency A": a mapping from one scheme
+// into another ({"from", "to", "values": {...}}); exports translate
+// votes under from into the agency's scheme through it.
+func schemeMap(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("scheme map", "FILE --agency A [--db DB]", stderr)
+	db := dbFlag(fs)
+	agency := fs.String("agency", "", "the declaring agency")
+	pos, st, err := parseOpen(ctx, fs, args, db, 1, "one mapping FILE")
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	a, err := st.AgencyByName(ctx, *agency)
+	if err != nil {
+		return err
+	}
+	data, err := os.ReadFile(pos[0])
+	if err != nil {
+		return err
+	}
+	declared, err := st.Schemes(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	m, err := category.ParseMapping(data, declared)
+	if err != nil {
+		return fmt.Errorf("%s: %w", pos[0], err)
+	}
+	from, _ := category.Lookup(m.From, declared)
+	if err := st.SaveMapping(ctx, a.ID, m.From, m.To, string(data)); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "mapping %s → %s declared for %s: %d values translate", m.From, m.To, a.Name, len(m.Pairs))
+	if left := m.Untranslatable(from); len(left) > 0 {
+		fmt.Fprintf(stdout, "; these do not: %v", left)
+	}
+	fmt.Fprintln(stdout)
+	return nil
 }

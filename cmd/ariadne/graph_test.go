@@ -152,6 +152,18 @@ func TestGraphCommands(t *testing.T) {
 	run(1, "categorize", "--case", "A-1", "--category", "7", shas["b.jpg"])
 	run(1, "categorize", "--case", "A-1", "--category", "C", strings.Repeat("1", 64))
 
+	// A vote under another scheme counts once a mapping translates it.
+	mapping := filepath.Join(dir, "map.json")
+	os.WriteFile(mapping, []byte(`{"from": "projectvic-us", "to": "caid", "values": {"1": "A"}}`), 0o644)
+	if out := run(0, "scheme", "map", mapping, "--agency", "Agency A"); !strings.Contains(out, "these do not: [0 2 3 4]") {
+		t.Errorf("scheme map: %s", out)
+	}
+	// Three graders under projectvic-us: three translated votes, CAID's
+	// unanimity of three.
+	for _, g := range []string{"p1", "p2", "p3"} {
+		run(0, "categorize", "--case", "A-1", "--scheme", "projectvic-us", "--category", "1", shas["a-small.jpg"], "--grader", g)
+	}
+
 	// Contribution back: the export carries the consensus category, the
 	// confirmed series and the identification; re-imported, they stay.
 	vics := filepath.Join(dir, "a-1.vics.json")
@@ -173,6 +185,9 @@ func TestGraphCommands(t *testing.T) {
 	}
 	if e := back[shas["a.jpg"]]; e.Series != "Red Kite" || e.VictimIdentified == nil || !*e.VictimIdentified || e.Category != nil {
 		t.Errorf("a.jpg re-imported: %+v", e)
+	}
+	if e := back[shas["a-small.jpg"]]; e.Category == nil || *e.Category != "A" {
+		t.Errorf("a-small.jpg, voted 1 under projectvic-us by three graders, mapped to caid A: %+v", e)
 	}
 	icse := run(0, "case", "export", "A-1", "--format", "icse")
 	lines := strings.Split(strings.TrimSpace(icse), "\n")

@@ -50,17 +50,42 @@ func (g *Graph) Contributions(ctx context.Context, c store.Case) (map[int64]Cont
 	}
 	baseline, _ := category.Lookup("baseline", nil)
 	var scheme *category.Scheme
+	mappings := map[string]category.Mapping{}
 	if agency.Scheme != "" {
 		s, err := category.Lookup(agency.Scheme, declared)
 		if err != nil {
 			return nil, fmt.Errorf("agency %s's scheme: %w", agency.Name, err)
 		}
 		scheme = &s
+		defs, err := g.st.Mappings(ctx, c.AgencyID, s.Name)
+		if err != nil {
+			return nil, err
+		}
+		for from, def := range defs {
+			m, err := category.ParseMapping([]byte(def), declared)
+			if err != nil {
+				return nil, fmt.Errorf("mapping %s → %s: %w", from, s.Name, err)
+			}
+			mappings[from] = m
+		}
 	}
 	for id, vs := range votes {
 		con := out[id]
 		if scheme != nil {
-			if o := scheme.Decide(vs); o.Value != "" {
+			// A vote under another scheme counts when a declared mapping
+			// translates it; one it cannot translate is left out.
+			var under []store.Vote
+			for _, v := range vs {
+				if v.Scheme == scheme.Name {
+					under = append(under, v)
+				} else if m, ok := mappings[v.Scheme]; ok {
+					if t, ok := m.Translate(v.Value); ok {
+						v.Scheme, v.Value, v.Grader = scheme.Name, t, v.Grader+" (from "+m.From+")"
+						under = append(under, v)
+					}
+				}
+			}
+			if o := scheme.Decide(under); o.Value != "" {
 				v := o.Value
 				con.Category = &v
 			}

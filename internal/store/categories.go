@@ -162,3 +162,33 @@ func (s *Store) Schemes(ctx context.Context, agencyID int64) (map[string]string,
 	}
 	return out, rows.Err()
 }
+
+// SaveMapping stores (or replaces) a mapping between two schemes an
+// agency declares, as the JSON internal/category reads.
+func (s *Store) SaveMapping(ctx context.Context, agencyID int64, from, to, definition string) error {
+	_, err := s.db.ExecContext(ctx, s.rebind(`INSERT INTO category_mapping (agency_id, from_scheme, to_scheme, definition, created_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (agency_id, from_scheme, to_scheme) DO UPDATE SET definition = excluded.definition`), agencyID, from, to, definition, now())
+	if err != nil {
+		return fmt.Errorf("save mapping %s → %s: %w", from, to, err)
+	}
+	return nil
+}
+
+// Mappings returns the definitions of an agency's mappings into a scheme,
+// by source scheme.
+func (s *Store) Mappings(ctx context.Context, agencyID int64, to string) (map[string]string, error) {
+	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT from_scheme, definition FROM category_mapping WHERE agency_id = ? AND to_scheme = ?`), agencyID, to)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var from, def string
+		if err := rows.Scan(&from, &def); err != nil {
+			return nil, err
+		}
+		out[from] = def
+	}
+	return out, rows.Err()
+}

@@ -464,3 +464,14 @@ CREATE INDEX login_failure_client ON login_failure (client, at);
 
 -- migration 13: an agency can require a second factor of all its users
 ALTER TABLE agency ADD COLUMN require_totp {BOOL} NOT NULL DEFAULT FALSE;
+
+-- migration 14: mappings between category schemes an agency declares
+CREATE TABLE category_mapping (
+	id {ID},
+	agency_id BIGINT NOT NULL REFERENCES agency(id),
+	from_scheme TEXT NOT NULL,
+	to_scheme TEXT NOT NULL,
+	definition TEXT NOT NULL,
+	created_at TEXT NOT NULL,
+	UNIQUE (agency_id, from_scheme, to_scheme)
+);
