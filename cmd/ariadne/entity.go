@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"time"
 
 	"github.com/ariadne-vid/ariadne/internal/graph"
 	"github.com/ariadne-vid/ariadne/internal/store"
@@ -80,6 +81,9 @@ func entityCreate(ctx context.Context, kind store.NodeKind, args []string, stdou
 		}
 	} else {
 		n.Identified = identified
+		if err := checkDate(*identifiedOn); err != nil {
+			return err
+		}
 		if *identified {
 			n.IdentifiedOn = *identifiedOn
 			n.IdentifiedBy = *identifiedBy
@@ -111,6 +115,9 @@ func entityIdentify(ctx context.Context, kind store.NodeKind, args []string, std
 	defer st.Close()
 	n, err := nodeByName(ctx, st, kind, pos[0], *agency)
 	if err != nil {
+		return err
+	}
+	if err := checkDate(*on); err != nil {
 		return err
 	}
 	yes := true
@@ -149,4 +156,15 @@ func entityShow(ctx context.Context, kind store.NodeKind, args []string, stdout,
 		return printJSON(stdout, shown)
 	}
 	return shown.WriteText(stdout)
+}
+
+// checkDate accepts "" or a date as YYYY-MM-DD.
+func checkDate(s string) error {
+	if s == "" {
+		return nil
+	}
+	if _, err := time.Parse(time.DateOnly, s); err != nil {
+		return usageErr("date %q: want YYYY-MM-DD", s)
+	}
+	return nil
 }

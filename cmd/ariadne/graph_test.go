@@ -95,6 +95,7 @@ func TestGraphCommands(t *testing.T) {
 	run(0, "victim", "create", "V-0001", "--case", "A-1")
 	run(0, "link", "add", "media:"+shas["a.jpg"], "depicts", "victim:V-0001", "--case", "A-1", "--reason", "same room")
 	run(1, "link", "add", "media:"+shas["a.jpg"], "owned-by", "victim:V-0001", "--case", "A-1")
+	run(2, "victim", "identify", "V-0001", "--on", "1 March")
 	run(0, "victim", "identify", "V-0001", "--on", "2026-03-01")
 	if out := run(0, "victim", "show", "V-0001"); !strings.Contains(out, "identified by Agency A on 2026-03-01") || !strings.Contains(out, "depicts media "+shas["a.jpg"]) {
 		t.Errorf("victim show:\n%s", out)
