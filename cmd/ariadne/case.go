@@ -84,6 +84,9 @@ func caseShow(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	if err := recordAudit(ctx, st, *db, audit.Entry{Agency: c.Agency, Action: "view-case", Object: "case:" + c.Number}); err != nil {
+		return err
+	}
 	return printJSON(stdout, struct {
 		store.Case
 		Exhibits []store.Exhibit `json:"exhibits"`

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/ariadne-vid/ariadne/internal/audit"
 	"github.com/ariadne-vid/ariadne/internal/graph"
 	"github.com/ariadne-vid/ariadne/internal/store"
 )
@@ -150,6 +151,9 @@ func entityShow(ctx context.Context, kind store.NodeKind, args []string, stdout,
 	}
 	shown, err := graph.New(st).Show(ctx, n)
 	if err != nil {
+		return err
+	}
+	if err := recordAudit(ctx, st, *db, audit.Entry{Agency: n.Agency, Action: "view-" + string(n.Kind), Object: fmt.Sprintf("%s:%d", n.Kind, n.ID)}); err != nil {
 		return err
 	}
 	if *asJSON {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/ariadne-vid/ariadne/internal/audit"
 	"github.com/ariadne-vid/ariadne/internal/graph"
 )
 
@@ -44,6 +45,9 @@ func runGraph(args []string, stdout, stderr io.Writer) error {
 	}
 	v, err := graph.New(st).Case(ctx, c, opts)
 	if err != nil {
+		return err
+	}
+	if err := recordAudit(ctx, st, *db, audit.Entry{Agency: c.Agency, Action: "view-graph", Object: "case:" + c.Number}); err != nil {
 		return err
 	}
 	switch {

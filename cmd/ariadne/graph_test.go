@@ -224,7 +224,7 @@ func TestGraphCommands(t *testing.T) {
 		actions = append(actions, e.Action)
 	}
 	joined := strings.Join(actions, " ")
-	for _, want := range []string{"ingest", "link-add", "link-reject", "note", "categorize", "export", "hashset-import"} {
+	for _, want := range []string{"ingest", "link-add", "link-reject", "note", "categorize", "export", "hashset-import", "view-graph", "view-series", "view-victim"} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("audit log actions %v lack %s", actions, want)
 		}

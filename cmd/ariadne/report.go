@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ariadne-vid/ariadne/internal/audit"
 	"github.com/ariadne-vid/ariadne/internal/report"
 )
 
@@ -34,6 +35,9 @@ func runReport(args []string, stdout, stderr io.Writer) error {
 	}
 	r, err := report.Build(ctx, st, *caseNumber, *label, programVersion())
 	if err != nil {
+		return err
+	}
+	if err := recordAudit(ctx, st, *db, audit.Entry{Agency: r.Case.Agency, Action: "view-case", Object: "case:" + r.Case.Number, Detail: "report " + *format}); err != nil {
 		return err
 	}
 	w, done, err := outputTo(stdout, *output)

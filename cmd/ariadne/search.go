@@ -7,6 +7,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/ariadne-vid/ariadne/internal/audit"
 	"github.com/ariadne-vid/ariadne/internal/metadata"
 	"github.com/ariadne-vid/ariadne/internal/store"
 )
@@ -55,6 +56,9 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	defer st.Close()
 	hits, err := st.SearchMetadata(ctx, f)
 	if err != nil {
+		return err
+	}
+	if err := recordAudit(ctx, st, *db, audit.Entry{Action: "search", Detail: strings.Join(args, " ")}); err != nil {
 		return err
 	}
 	if f.Near != nil {

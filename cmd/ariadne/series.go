@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/ariadne-vid/ariadne/internal/audit"
 	"github.com/ariadne-vid/ariadne/internal/graph"
 	"github.com/ariadne-vid/ariadne/internal/store"
 )
@@ -125,6 +126,9 @@ func seriesShow(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	shown, err := graph.New(st).Show(ctx, s)
 	if err != nil {
+		return err
+	}
+	if err := recordAudit(ctx, st, *db, audit.Entry{Agency: s.Agency, Action: "view-" + string(s.Kind), Object: fmt.Sprintf("%s:%d", s.Kind, s.ID)}); err != nil {
 		return err
 	}
 	if *asJSON {
