@@ -164,7 +164,7 @@ func (f *fixture) addSets(t *testing.T) {
 
 func (f *fixture) run(t *testing.T, ctx context.Context, opts Options, roots ...string) Summary {
 	t.Helper()
-	if opts.IndexCache == "" && !strings.Contains(f.dsn, "://") {
+	if opts.IndexCache == "" && f.dsn != "" && !strings.Contains(f.dsn, "://") {
 		opts.IndexCache = f.dsn + ".pdq"
 	}
 	sum, err := Run(ctx, f.st, f.exhibit, roots, opts, nil)
