@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ariadne-vid/ariadne/internal/audit"
+	"github.com/ariadne-vid/ariadne/internal/graph"
 	"github.com/ariadne-vid/ariadne/internal/store"
 )
 
@@ -40,10 +41,8 @@ func noteAdd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	if target.Kind == store.NodeMedia {
-		if ok, err := st.AgencyHoldsMedia(ctx, c.AgencyID, target.ID); err != nil || !ok {
-			return fmt.Errorf("media %s: not held by agency %s's cases", pos[0], c.Agency)
-		}
+	if err := graph.New(st).Owns(ctx, c.AgencyID, target); err != nil {
+		return fmt.Errorf("%s: %w", pos[0], err)
 	}
 	n, err := st.AddNote(ctx, store.Note{AgencyID: c.AgencyID, Target: target, Author: *by, Text: strings.Join(pos[1:], " ")})
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/ariadne-vid/ariadne/internal/auth"
 	"github.com/ariadne-vid/ariadne/internal/category"
 	"github.com/ariadne-vid/ariadne/internal/graph"
 	"github.com/ariadne-vid/ariadne/internal/store"
@@ -324,7 +323,7 @@ func (a *API) addNote(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return badRequest("target: %v", err)
 	}
-	if err := a.owns(r, id, target); err != nil {
+	if err := a.graph.Owns(r.Context(), id.AgencyID, target); err != nil {
 		return err
 	}
 	n, err := a.st.AddNote(r.Context(), store.Note{AgencyID: id.AgencyID, Target: target, Author: id.User, Text: req.Text})
@@ -336,28 +335,6 @@ func (a *API) addNote(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.WriteHeader(http.StatusCreated)
 	return writeJSON(w, n)
-}
-
-// owns checks that a node is the agency's (404 otherwise).
-func (a *API) owns(r *http.Request, id auth.Identity, ref store.Ref) error {
-	switch {
-	case ref.Kind.Entity():
-		_, err := a.st.NodeByID(r.Context(), id.AgencyID, ref.ID)
-		return err
-	case ref.Kind == store.NodeMedia:
-		ok, err := a.st.AgencyHoldsMedia(r.Context(), id.AgencyID, ref.ID)
-		if err == nil && !ok {
-			err = fmt.Errorf("media #%d: %w", ref.ID, store.ErrNotFound)
-		}
-		return err
-	case ref.Kind == store.NodeCase:
-		c, err := a.st.CaseByID(r.Context(), ref.ID)
-		if err == nil && c.AgencyID != id.AgencyID {
-			err = fmt.Errorf("case #%d: %w", ref.ID, store.ErrNotFound)
-		}
-		return err
-	}
-	return badRequest("notes go on media, cases and graph nodes")
 }
 
 // voteRequest is the body of POST /api/v1/votes.

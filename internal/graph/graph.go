@@ -109,7 +109,7 @@ func (g *Graph) Link(ctx context.Context, d Decision, from store.Ref, relation s
 		if r.Kind == store.NodeCase && relation == HeldBy {
 			continue
 		}
-		if err := g.mustOwn(ctx, d.AgencyID, r); err != nil {
+		if err := g.Owns(ctx, d.AgencyID, r); err != nil {
 			return store.Link{}, err
 		}
 	}
@@ -135,9 +135,10 @@ func (g *Graph) Decide(ctx context.Context, d Decision, linkID int64, to store.L
 	return g.st.DecideLink(ctx, d.AgencyID, linkID, store.LinkEvent{Status: to, Basis: store.ByPerson, By: d.By, Reason: d.Reason})
 }
 
-// mustOwn checks that a node is the agency's: a graph node it owns, a
-// case of its own, or media one of its cases holds.
-func (g *Graph) mustOwn(ctx context.Context, agencyID int64, r store.Ref) error {
+// Owns checks that a node is the agency's: a graph node it owns, a case
+// of its own, or media one of its cases holds. Anything else is "not
+// found", as another agency's object is.
+func (g *Graph) Owns(ctx context.Context, agencyID int64, r store.Ref) error {
 	switch {
 	case r.Kind.Entity():
 		_, err := g.st.NodeByID(ctx, agencyID, r.ID)
@@ -155,5 +156,5 @@ func (g *Graph) mustOwn(ctx context.Context, agencyID int64, r store.Ref) error 
 		}
 		return err
 	}
-	return fmt.Errorf("no node kind %q", r.Kind)
+	return fmt.Errorf("%s:%d is no object of an agency: %w", r.Kind, r.ID, store.ErrNotFound)
 }
