@@ -8,7 +8,6 @@ import (
 
 	"github.com/ariadne-vid/ariadne/internal/audit"
 	"github.com/ariadne-vid/ariadne/internal/category"
-	"github.com/ariadne-vid/ariadne/internal/store"
 )
 
 func init() {
@@ -39,27 +38,14 @@ func runCategorize(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	agency, err := st.AgencyByID(ctx, c.AgencyID)
-	if err != nil {
-		return err
-	}
-	declared, err := st.Schemes(ctx, c.AgencyID)
-	if err != nil {
-		return err
-	}
-	name := *schemeName
-	if name == "" {
-		name = agency.Scheme
-	}
-	if name == "" {
-		return usageErr("agency %s has no default scheme: give --scheme", agency.Name)
-	}
-	scheme, err := category.Lookup(name, declared)
-	if err != nil {
-		return err
-	}
-	if !scheme.Has(*value) {
-		return fmt.Errorf("%q is not a category of %s (values: %v)", *value, scheme.Name, scheme.Values)
+	if *schemeName == "" {
+		agency, err := st.AgencyByID(ctx, c.AgencyID)
+		if err != nil {
+			return err
+		}
+		if agency.Scheme == "" {
+			return usageErr("agency %s has no default scheme: give --scheme", agency.Name)
+		}
 	}
 	ids, err := mediaOf(ctx, st, c, pos)
 	if err != nil {
@@ -69,11 +55,8 @@ func runCategorize(args []string, stdout, stderr io.Writer) error {
 	if who == "" {
 		who = *by
 	}
-	votes := make([]store.Vote, len(ids))
-	for i, id := range ids {
-		votes[i] = store.Vote{AgencyID: c.AgencyID, MediaID: id, Scheme: scheme.Name, Value: *value, Grader: who}
-	}
-	if _, err := st.AddVotes(ctx, votes); err != nil {
+	scheme, outcomes, err := category.Cast(ctx, st, c.AgencyID, *schemeName, *value, who, ids)
+	if err != nil {
 		return err
 	}
 	entries := make([]audit.Entry, len(pos))
@@ -83,17 +66,13 @@ func runCategorize(args []string, stdout, stderr io.Writer) error {
 	if err := recordAudit(ctx, st, *db, entries...); err != nil {
 		return err
 	}
-	all, err := st.VotesOf(ctx, c.AgencyID, ids, scheme.Name)
-	if err != nil {
-		return err
-	}
 	type outcome struct {
 		SHA256 string `json:"sha256"`
 		category.Outcome
 	}
-	var outs []outcome
-	for i, id := range ids {
-		outs = append(outs, outcome{SHA256: pos[i], Outcome: scheme.Decide(all[id])})
+	outs := make([]outcome, len(ids))
+	for i := range ids {
+		outs[i] = outcome{SHA256: pos[i], Outcome: outcomes[i]}
 	}
 	if *asJSON {
 		return printJSON(stdout, outs)

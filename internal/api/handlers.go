@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 
@@ -358,25 +359,6 @@ func (a *API) vote(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	agency, err := a.st.AgencyByID(r.Context(), id.AgencyID)
-	if err != nil {
-		return err
-	}
-	declared, err := a.st.Schemes(r.Context(), id.AgencyID)
-	if err != nil {
-		return err
-	}
-	name := req.Scheme
-	if name == "" {
-		name = agency.Scheme
-	}
-	scheme, err := category.Lookup(name, declared)
-	if err != nil {
-		return badRequest("%v", err)
-	}
-	if !scheme.Has(req.Category) {
-		return badRequest("%q is not a category of %s", req.Category, scheme.Name)
-	}
 	ids, shas, err := a.st.CaseMediaIDs(r.Context(), c.ID)
 	if err != nil {
 		return err
@@ -388,17 +370,19 @@ func (a *API) vote(w http.ResponseWriter, r *http.Request) error {
 	if len(req.SHA256) == 0 || len(req.SHA256) > 10_000 {
 		return badRequest("sha256: 1 to 10,000 media")
 	}
-	var votes []store.Vote
-	var mediaIDs []int64
-	for _, h := range req.SHA256 {
+	mediaIDs := make([]int64, len(req.SHA256))
+	for i, h := range req.SHA256 {
 		mid, ok := inCase[h]
 		if !ok {
 			return &Error{http.StatusNotFound, fmt.Sprintf("media %s is not in case %s", h, c.Number)}
 		}
-		votes = append(votes, store.Vote{AgencyID: id.AgencyID, MediaID: mid, Scheme: scheme.Name, Value: req.Category, Grader: id.User})
-		mediaIDs = append(mediaIDs, mid)
+		mediaIDs[i] = mid
 	}
-	if _, err := a.st.AddVotes(r.Context(), votes); err != nil {
+	scheme, outcomes, err := category.Cast(r.Context(), a.st, id.AgencyID, req.Scheme, req.Category, id.User, mediaIDs)
+	if errors.Is(err, category.ErrBadVote) {
+		return badRequest("%v", err)
+	}
+	if err != nil {
 		return err
 	}
 	for _, h := range req.SHA256 {
@@ -406,17 +390,13 @@ func (a *API) vote(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	all, err := a.st.VotesOf(r.Context(), id.AgencyID, mediaIDs, scheme.Name)
-	if err != nil {
-		return err
-	}
 	type outcome struct {
 		SHA256 string `json:"sha256"`
 		category.Outcome
 	}
-	var out []outcome
-	for i, mid := range mediaIDs {
-		out = append(out, outcome{SHA256: req.SHA256[i], Outcome: scheme.Decide(all[mid])})
+	out := make([]outcome, len(mediaIDs))
+	for i := range mediaIDs {
+		out[i] = outcome{SHA256: req.SHA256[i], Outcome: outcomes[i]}
 	}
 	return writeJSON(w, map[string]any{"scheme": scheme.Name, "outcomes": out})
 }
