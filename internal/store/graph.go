@@ -150,13 +150,9 @@ func (s *Store) createNode(ctx context.Context, tx *sql.Tx, n Node) (Node, error
 		n.Sharing = ShareDeconfliction
 	}
 	n.CreatedAt = now()
-	var identifiedBy any
-	if n.IdentifiedBy != "" {
-		a, err := scanAgency(tx.QueryRowContext(ctx, s.rebind(`SELECT `+agencyColumns+` FROM agency WHERE name = ?`), n.IdentifiedBy))
-		if err != nil {
-			return n, fmt.Errorf("create %s %s: identifying agency %s: %w", n.Kind, n.Label, n.IdentifiedBy, notFound(err))
-		}
-		identifiedBy = a.ID
+	identifiedBy, err := s.identifyingAgency(ctx, tx, n)
+	if err != nil {
+		return n, fmt.Errorf("create %s %s: %w", n.Kind, n.Label, err)
 	}
 	var exists int
 	if err := tx.QueryRowContext(ctx, s.rebind(`SELECT COUNT(*) FROM graph_node WHERE agency_id = ? AND kind = ? AND label = ?`), n.AgencyID, n.Kind, n.Label).Scan(&exists); err != nil {
@@ -165,7 +161,7 @@ func (s *Store) createNode(ctx context.Context, tx *sql.Tx, n Node) (Node, error
 	if exists > 0 {
 		return n, fmt.Errorf("%s %q: %w", n.Kind, n.Label, ErrExists)
 	}
-	err := tx.QueryRowContext(ctx, s.rebind(`INSERT INTO graph_node (kind, agency_id, case_id, label, external_id, status, sharing, identified, identified_on,
+	err = tx.QueryRowContext(ctx, s.rebind(`INSERT INTO graph_node (kind, agency_id, case_id, label, external_id, status, sharing, identified, identified_on,
 		identified_by, country, place_kind, lat, lon, make, model, serial, notes, created_at, created_by)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 		n.Kind, n.AgencyID, nullID(n.CaseID), n.Label, nullable(n.ExternalID), nullable(n.Status), n.Sharing, nullPtr(n.Identified), nullable(n.IdentifiedOn),
@@ -196,13 +192,9 @@ func (s *Store) EnsureNode(ctx context.Context, n Node) (Node, bool, error) {
 // label).
 func (s *Store) UpdateNode(ctx context.Context, n Node) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		var identifiedBy any
-		if n.IdentifiedBy != "" {
-			a, err := scanAgency(tx.QueryRowContext(ctx, s.rebind(`SELECT `+agencyColumns+` FROM agency WHERE name = ?`), n.IdentifiedBy))
-			if err != nil {
-				return fmt.Errorf("identifying agency %s: %w", n.IdentifiedBy, notFound(err))
-			}
-			identifiedBy = a.ID
+		identifiedBy, err := s.identifyingAgency(ctx, tx, n)
+		if err != nil {
+			return err
 		}
 		res, err := tx.ExecContext(ctx, s.rebind(`UPDATE graph_node SET external_id = ?, status = ?, sharing = ?, identified = ?, identified_on = ?,
 			identified_by = ?, country = ?, place_kind = ?, lat = ?, lon = ?, notes = ? WHERE id = ? AND agency_id = ?`),
@@ -216,6 +208,19 @@ func (s *Store) UpdateNode(ctx context.Context, n Node) error {
 		}
 		return nil
 	})
+}
+
+// identifyingAgency is the ID of the agency that identified a node's
+// victim or offender (nil when none is named).
+func (s *Store) identifyingAgency(ctx context.Context, tx *sql.Tx, n Node) (any, error) {
+	if n.IdentifiedBy == "" {
+		return nil, nil
+	}
+	a, err := scanAgency(tx.QueryRowContext(ctx, s.rebind(`SELECT `+agencyColumns+` FROM agency WHERE name = ?`), n.IdentifiedBy))
+	if err != nil {
+		return nil, fmt.Errorf("identifying agency %s: %w", n.IdentifiedBy, notFound(err))
+	}
+	return a.ID, nil
 }
 
 func notFound(err error) error {
