@@ -46,6 +46,8 @@ func auditKeyPath(dsn string) (string, error) {
 	return filepath.Join(dir, "ariadne", fmt.Sprintf("store-%016x.audit-key", fnv64(dsn))), nil
 }
 
+// fnv64 names a PostgreSQL store's files (index cache, audit key)
+// without putting its URL, and any password in it, in a path.
 func fnv64(s string) uint64 {
 	var h uint64 = 14695981039346656037
 	for _, c := range []byte(s) {

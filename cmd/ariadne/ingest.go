@@ -133,11 +133,7 @@ func indexCachePath(dsn string) string {
 	if os.MkdirAll(dir, 0o700) != nil {
 		return ""
 	}
-	var h uint64 = 14695981039346656037
-	for _, c := range []byte(dsn) {
-		h = (h ^ uint64(c)) * 1099511628211
-	}
-	return filepath.Join(dir, fmt.Sprintf("store-%016x.pdq", h))
+	return filepath.Join(dir, fmt.Sprintf("store-%016x.pdq", fnv64(dsn)))
 }
 
 func programVersion() string {
