@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/ariadne-vid/ariadne/internal/audit"
 	"github.com/ariadne-vid/ariadne/internal/category"
 	"github.com/ariadne-vid/ariadne/internal/graph"
 	"github.com/ariadne-vid/ariadne/internal/store"
@@ -385,10 +386,14 @@ func (a *API) vote(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	for _, h := range req.SHA256 {
-		if err := a.record(r, id, "categorize", "media:"+h, "", scheme.Name+" "+req.Category); err != nil {
-			return err
-		}
+	// One append (and one checkpoint) for the whole vote, however many media.
+	entries := make([]audit.Entry, len(req.SHA256))
+	for i, h := range req.SHA256 {
+		entries[i] = audit.Entry{User: id.User, Agency: id.Agency, Action: "categorize", Object: "media:" + h, Outcome: "ok", Client: r.RemoteAddr,
+			Detail: scheme.Name + " " + req.Category}
+	}
+	if err := a.audit(r.Context(), entries...); err != nil {
+		return err
 	}
 	type outcome struct {
 		SHA256 string `json:"sha256"`
