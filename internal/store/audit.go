@@ -75,20 +75,45 @@ func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, e audit.Entry) (aud
 	return e, nil
 }
 
-// auditHashes reads stored tree hashes (tlog.HashReader) through q.
+// auditHashes reads stored tree hashes (tlog.HashReader) through q, in
+// one query per call (tlog asks for at most about log₂ n of them).
 func (s *Store) auditHashes(ctx context.Context, q interface {
-	QueryRowContext(context.Context, string, ...any) *sql.Row
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
 }) tlog.HashReader {
 	return tlog.HashReaderFunc(func(indexes []int64) ([]tlog.Hash, error) {
-		out := make([]tlog.Hash, len(indexes))
+		if len(indexes) == 0 {
+			return nil, nil
+		}
+		args := make([]any, len(indexes))
 		for i, ix := range indexes {
+			args[i] = ix
+		}
+		rows, err := q.QueryContext(ctx, s.rebind(`SELECT idx, hash FROM audit_hash WHERE idx IN (`+placeholders(len(args))+`)`), args...)
+		if err != nil {
+			return nil, fmt.Errorf("audit hashes: %w", err)
+		}
+		defer rows.Close()
+		found := make(map[int64]tlog.Hash, len(indexes))
+		for rows.Next() {
+			var ix int64
 			var text string
-			if err := q.QueryRowContext(ctx, s.rebind(`SELECT hash FROM audit_hash WHERE idx = ?`), ix).Scan(&text); err != nil {
-				return nil, fmt.Errorf("audit hash %d: %w", ix, err)
+			if err := rows.Scan(&ix, &text); err != nil {
+				return nil, err
 			}
 			h, err := tlog.ParseHash(text)
 			if err != nil {
 				return nil, fmt.Errorf("audit hash %d: %w", ix, err)
+			}
+			found[ix] = h
+		}
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		out := make([]tlog.Hash, len(indexes))
+		for i, ix := range indexes {
+			h, ok := found[ix]
+			if !ok {
+				return nil, fmt.Errorf("audit hash %d: %w", ix, ErrNotFound)
 			}
 			out[i] = h
 		}
