@@ -20,7 +20,7 @@ import (
 
 // The suggestion rules, by the name their links record.
 const (
-	RuleNearDuplicate = "near-duplicate"   // PDQ (rotations and mirrors too) or embedded thumbnail within the radius
+	RuleNearDuplicate = "near-duplicate"   // PDQ (rotations and mirrors too), embedded thumbnail, vPDQ, a still in a video, audio
 	RuleSameKnown     = "same-known-entry" // both matched one known entry (any signal: PDQ, vPDQ, audio, frames)
 	RuleKnownSeries   = "known-series"     // matched a known entry that names a series
 	RuleSeriesOfNear  = "series-of-near"   // a near-duplicate of media confirmed in a series
@@ -124,7 +124,11 @@ func (g *Graph) Suggest(ctx context.Context, c store.Case, opts SuggestOptions) 
 		return nil
 	}
 
-	near := nearDuplicates(ms, opts)
+	av, err := g.avNearDuplicates(ctx, ms)
+	if err != nil {
+		return nil, err
+	}
+	near := joinNear(nearDuplicates(ms, opts), av)
 	if err := record(RuleNearDuplicate, near, 0); err != nil {
 		return nil, err
 	}
