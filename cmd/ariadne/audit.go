@@ -12,11 +12,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/ariadne-vid/ariadne/internal/audit"
+	"github.com/ariadne-vid/ariadne/internal/auditlog"
 	"github.com/ariadne-vid/ariadne/internal/store"
 )
 
@@ -91,34 +91,17 @@ func auditKey(path string) (audit.Key, error) {
 	return k, f.Close()
 }
 
-// checkpoint signs the log as it is now, unless the latest checkpoint
-// already covers it, and returns the latest.
-func checkpoint(ctx context.Context, st *store.Store, k audit.Key) (audit.Checkpoint, error) {
-	n, root, err := st.AuditHead(ctx)
+// auditLog is the store's audit log with the installation's key.
+func auditLog(st *store.Store, dsn string) (*auditlog.Log, error) {
+	path, err := auditKeyPath(dsn)
 	if err != nil {
-		return audit.Checkpoint{}, err
+		return nil, err
 	}
-	latest, err := st.LatestCheckpointSize(ctx)
+	k, err := auditKey(path)
 	if err != nil {
-		return audit.Checkpoint{}, err
+		return nil, fmt.Errorf("audit key %s: %w", path, err)
 	}
-	if latest == n && n > 0 {
-		cps, err := st.Checkpoints(ctx)
-		if err != nil {
-			return audit.Checkpoint{}, err
-		}
-		for i := len(cps) - 1; i >= 0; i-- {
-			if c, err := audit.Open(cps[i], k.Verifier); err == nil && c.Size == n {
-				return c, nil
-			}
-		}
-	}
-	name := strings.SplitN(k.Verifier, "+", 2)[0]
-	c, err := audit.Sign(k, name, n, root, time.Now().UTC().Format(time.RFC3339))
-	if err != nil {
-		return c, err
-	}
-	return c, st.SaveCheckpoint(ctx, c)
+	return auditlog.New(st, k), nil
 }
 
 // recordAudit appends what a command did to the audit log and signs a
@@ -132,18 +115,14 @@ func recordAudit(ctx context.Context, st *store.Store, dsn string, entries ...au
 		entries[i].Client = cmp.Or(entries[i].Client, "cli")
 		entries[i].Outcome = cmp.Or(entries[i].Outcome, "ok")
 	}
-	if _, err := st.AppendAudit(ctx, entries...); err != nil {
-		return err
-	}
-	path, err := auditKeyPath(dsn)
+	l, err := auditLog(st, dsn)
 	if err != nil {
 		return err
 	}
-	k, err := auditKey(path)
-	if err != nil {
-		return fmt.Errorf("audit key %s: %w", path, err)
+	if err := l.Append(ctx, entries...); err != nil {
+		return err
 	}
-	_, err = checkpoint(ctx, st, k)
+	_, err = l.Checkpoint(ctx)
 	return err
 }
 
@@ -207,20 +186,16 @@ func auditCheckpoint(ctx context.Context, args []string, stdout, stderr io.Write
 		return err
 	}
 	defer st.Close()
-	path, err := auditKeyPath(*db)
+	l, err := auditLog(st, *db)
 	if err != nil {
 		return err
 	}
-	k, err := auditKey(path)
-	if err != nil {
-		return err
-	}
-	c, err := checkpoint(ctx, st, k)
+	c, err := l.Checkpoint(ctx)
 	if err != nil {
 		return err
 	}
 	fmt.Fprint(stdout, c.Signed)
-	fmt.Fprintf(stderr, "verifier key: %s\n", k.Verifier)
+	fmt.Fprintf(stderr, "verifier key: %s\n", l.Verifier())
 	return nil
 }
 

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ariadne-vid/ariadne/internal/audit"
+	"github.com/ariadne-vid/ariadne/internal/auditlog"
 	"github.com/ariadne-vid/ariadne/internal/server"
 )
 
@@ -52,8 +52,18 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	record := func(ctx context.Context, entries ...audit.Entry) error { return recordAudit(ctx, st, *db, entries...) }
-	srv, err := server.New(ctx, st, server.Options{APIKey: key, IndexCache: indexCachePath(*db), MaxUpload: *maxUpload, Hasher: server.DefaultHasher(av()), Audit: record})
+	audited, err := auditLog(st, *db)
+	if err != nil {
+		return err
+	}
+	// Requests' entries are appended together and signed every minute.
+	auditor := audited.NewWriter(auditlog.DefaultInterval)
+	defer func() {
+		if err := auditor.Close(); err != nil {
+			slog.Error("last audit checkpoint not signed", "err", err)
+		}
+	}()
+	srv, err := server.New(ctx, st, server.Options{APIKey: key, IndexCache: indexCachePath(*db), MaxUpload: *maxUpload, Hasher: server.DefaultHasher(av()), Audit: auditor.Record})
 	if err != nil {
 		return err
 	}
@@ -85,7 +95,11 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	}
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10}
 	fmt.Fprintf(stdout, "ariadne serving on %s://%s (GET /status, /site-map)\n", scheme, ln.Addr())
+	// Serve returns as shutdown begins; the audit writer closes only once
+	// every request in flight is answered (and its entries stored).
+	drained := make(chan struct{})
 	go func() {
+		defer close(drained)
 		<-ctx.Done()
 		shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
@@ -99,6 +113,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	if !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	<-drained
 	return nil
 }
 

@@ -218,14 +218,25 @@ func TestRouteRoleMatrix(t *testing.T) {
 			t.Errorf("only %d routes served", n)
 		}
 		t.Logf("%d routes served, %d walked here (sign-in and sign-out in TestLogin) × %d callers = %d requests", len(f.srv.Routes()), checked/len(callers), len(callers), checked)
-		views := 0
+		audited := map[string]int{}
 		for _, e := range f.audited {
-			if e.Action == "view-case" && e.Object == "case:A-1" && e.User != "" && e.Client != "" {
-				views++
+			if e.User != "" && e.Client != "" && e.Outcome == "ok" {
+				audited[e.Action+" "+e.Object]++
 			}
 		}
-		if views == 0 {
-			t.Errorf("no audited case view among %d entries", len(f.audited))
+		for _, want := range []string{"view-case case:A-1", "search md5:d41d8cd98f00b204e9800998ecf8427e"} {
+			if audited[want] == 0 {
+				t.Errorf("no audited %q among %d entries", want, len(f.audited))
+			}
+		}
+		searches := 0
+		for k, n := range audited {
+			if strings.HasPrefix(k, "search content:sha256:") {
+				searches += n
+			}
+		}
+		if searches == 0 {
+			t.Errorf("no audited lookup by content among %d entries", len(f.audited))
 		}
 	})
 }

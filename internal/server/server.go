@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/ariadne-vid/ariadne/internal/api"
+	"github.com/ariadne-vid/ariadne/internal/audit"
 	"github.com/ariadne-vid/ariadne/internal/auth"
 	"github.com/ariadne-vid/ariadne/internal/hasher"
 	"github.com/ariadne-vid/ariadne/internal/imaging"
@@ -440,12 +441,22 @@ func (s *Server) lookupByHash(r *http.Request) (map[string][]bankMatch, error) {
 	}
 	// HMA answers a lookup by hash with the banks alone.
 	banks := map[string][]bankMatch{}
+	n := 0
 	for _, bySet := range found {
 		for set, ms := range bySet {
 			banks[set] = append(banks[set], ms...)
+			n += len(ms)
 		}
 	}
-	return banks, nil
+	return banks, s.recordSearch(r, t+":"+v, n)
+}
+
+// recordSearch audits a lookup: who asked for what, and how many known
+// entries it matched. The answer waits for the entry to be stored.
+func (s *Server) recordSearch(r *http.Request, object string, matches int) error {
+	id, _ := auth.IdentityFrom(r.Context())
+	return s.audit(r.Context(), audit.Entry{User: id.User, Agency: id.Agency, Action: "search", Object: object, Outcome: "ok",
+		Client: clientAddr(r), Detail: fmt.Sprintf("%d matches", matches)})
 }
 
 // lookupContent is POST /m/lookup with the content as a multipart form
@@ -462,6 +473,15 @@ func (s *Server) lookupContent(w http.ResponseWriter, r *http.Request) error {
 	}
 	found, err := s.lookup(r.Context(), q)
 	if err != nil {
+		return err
+	}
+	n := 0
+	for _, bySet := range found {
+		for _, ms := range bySet {
+			n += len(ms)
+		}
+	}
+	if err := s.recordSearch(r, "content:sha256:"+res.SHA256, n); err != nil {
 		return err
 	}
 	// The exact hashes of the content are HMA's video_md5 and Ariadne's
