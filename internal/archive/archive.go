@@ -97,7 +97,14 @@ func Walk(name string, r io.ReaderAt, size int64, limits Limits, fn func(Member)
 	l := limits.withDefaults()
 	head := make([]byte, 512)
 	n, _ := r.ReadAt(head, 0)
-	w := &walker{limits: l, fn: fn}
+	w := &walker{limits: l}
+	w.fn = func(m Member) error {
+		if err := fn(m); err != nil {
+			w.stopped = err
+			return err
+		}
+		return nil
+	}
 	return w.walk(name, Sniff(head[:n]), r, size, 1)
 }
 
@@ -105,6 +112,9 @@ type walker struct {
 	limits   Limits
 	fn       func(Member) error
 	expanded int64
+	// stopped is the error fn returned: it ends the whole walk, where a
+	// damaged nested archive ends only its own.
+	stopped error
 }
 
 func (w *walker) walk(name string, kind Kind, r io.ReaderAt, size int64, depth int) error {
@@ -252,6 +262,9 @@ func (w *walker) member(m Member, open func() (io.Reader, error), depth int) err
 		return w.fn(m)
 	}
 	if err := w.walk(m.Path, kind, bytes.NewReader(data), int64(len(data)), depth+1); err != nil {
+		if w.stopped != nil {
+			return w.stopped
+		}
 		// A damaged nested archive is recorded, and the outer one goes on.
 		m.Err = err
 		return w.fn(m)
@@ -338,3 +351,42 @@ func Detect(r io.ReaderAt, size int64) Kind {
 	}
 	return NotArchive
 }
+
+// errFound stops a walk at the member looked for.
+var errFound = errors.New("member found")
+
+// ReadMember returns the content of one member, named by its Path (as
+// Walk gives it, "phone.zip!/DCIM/a.jpg", nesting included), reading at
+// most max bytes of it; a member that is not there is ErrNotMember.
+func ReadMember(name string, r io.ReaderAt, size int64, limits Limits, path string, max int64) ([]byte, error) {
+	var data []byte
+	err := Walk(name, r, size, limits, func(m Member) error {
+		if m.Path != path {
+			return nil
+		}
+		if m.Err != nil {
+			return m.Err
+		}
+		rd, err := m.Open()
+		if err != nil {
+			return err
+		}
+		if data, err = io.ReadAll(io.LimitReader(rd, max+1)); err != nil {
+			return err
+		}
+		if int64(len(data)) > max {
+			return fmt.Errorf("%s: over %d bytes: %w", path, max, ErrLimit)
+		}
+		return errFound
+	})
+	switch {
+	case errors.Is(err, errFound):
+		return data, nil
+	case err != nil:
+		return nil, err
+	}
+	return nil, fmt.Errorf("%s: %w", path, ErrNotMember)
+}
+
+// ErrNotMember is returned for a member an archive does not hold.
+var ErrNotMember = errors.New("no such member in the archive")

@@ -165,3 +165,27 @@ func FuzzWalk(f *testing.F) {
 		})
 	})
 }
+
+// TestReadMember: a member is found by its path, nested archives too; a
+// missing member and one over the size bound are clear errors.
+func TestReadMember(t *testing.T) {
+	inner := makeZip(t, map[string][]byte{"deep.txt": []byte("deep content")}, "deep.txt")
+	outer := makeZip(t, map[string][]byte{"a.txt": []byte("first"), "sub/inner.zip": inner}, "a.txt", "sub/inner.zip")
+	r := strings.NewReader(string(outer))
+	for _, tc := range []struct {
+		path string
+		max  int64
+		want string
+		err  error
+	}{
+		{"x.zip!/a.txt", 100, "first", nil},
+		{"x.zip!/sub/inner.zip!/deep.txt", 100, "deep content", nil},
+		{"x.zip!/missing.txt", 100, "", ErrNotMember},
+		{"x.zip!/sub/inner.zip!/deep.txt", 4, "", ErrLimit},
+	} {
+		got, err := ReadMember("x.zip", r, int64(len(outer)), Limits{}, tc.path, tc.max)
+		if !errors.Is(err, tc.err) || string(got) != tc.want {
+			t.Errorf("%s: %q, %v; want %q, %v", tc.path, got, err, tc.want, tc.err)
+		}
+	}
+}
