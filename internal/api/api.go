@@ -57,6 +57,8 @@ func (a *API) Routes() []Route {
 		{"GET /api/v1/cases/{number}", auth.ViewCase, a.showCase},
 		{"GET /api/v1/cases/{number}/graph", auth.ViewCase, a.caseGraph},
 		{"POST /api/v1/cases/{number}/suggest", auth.EditGraph, a.suggest},
+		{"GET /api/v1/media/{sha256}", auth.ViewMedia, a.showMedia},
+		{"GET /api/v1/media/{sha256}/picture", auth.ViewMedia, a.picture},
 		{"GET /api/v1/nodes", auth.ViewCase, a.listNodes},
 		{"POST /api/v1/nodes", auth.EditGraph, a.createNode},
 		{"GET /api/v1/nodes/{id}", auth.ViewCase, a.showNode},

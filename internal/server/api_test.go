@@ -3,15 +3,19 @@ package server
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"image/jpeg"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ariadne-vid/ariadne/internal/audit"
 	"github.com/ariadne-vid/ariadne/internal/auth"
@@ -34,6 +38,24 @@ type apiFixture struct {
 	series  int64
 	link    int64
 	audited []audit.Entry
+	dir     string // the evidence ingested
+}
+
+// evidenceState describes the evidence files: names, sizes, times and
+// contents.
+func (f *apiFixture) evidenceState(t *testing.T) string {
+	t.Helper()
+	entries, err := os.ReadDir(f.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, e := range entries {
+		info, _ := e.Info()
+		data, _ := os.ReadFile(filepath.Join(f.dir, e.Name()))
+		fmt.Fprintf(&b, "%s %d %s %x; ", e.Name(), info.Size(), info.ModTime().Format(time.RFC3339Nano), sha256.Sum256(data))
+	}
+	return b.String()
 }
 
 func newAPIFixture(t *testing.T, e storetest.Engine) *apiFixture {
@@ -69,6 +91,7 @@ func newAPIFixture(t *testing.T, e storetest.Engine) *apiFixture {
 		}
 	}
 	dir := t.TempDir()
+	f.dir = dir
 	for i, size := range [][2]int{{640, 480}, {320, 240}} {
 		var b bytes.Buffer
 		jpeg.Encode(&b, synth.Scene(5, size[0], size[1]), &jpeg.Options{Quality: 90})
@@ -107,7 +130,7 @@ func newAPIFixture(t *testing.T, e storetest.Engine) *apiFixture {
 // A filled in.
 func (f *apiFixture) request(t *testing.T, pattern, token string) (int, string) {
 	method, path, _ := strings.Cut(pattern, " ")
-	path = strings.NewReplacer("{number}", "A-1", "{name}", "none", "{id}", map[bool]string{true: fmt.Sprint(f.link), false: fmt.Sprint(f.series)}[strings.Contains(path, "links")]).Replace(path)
+	path = strings.NewReplacer("{number}", "A-1", "{name}", "none", "{sha256}", f.media, "{id}", map[bool]string{true: fmt.Sprint(f.link), false: fmt.Sprint(f.series)}[strings.Contains(path, "links")]).Replace(path)
 	bodies := map[string]string{
 		"POST /api/v1/nodes":                  `{"kind": "victim", "case": "A-1", "label": "V-TEST"}`,
 		"POST /api/v1/links":                  fmt.Sprintf(`{"case": "A-1", "from": "media:1", "relation": "in-series", "to": "series:%d"}`, f.series),
@@ -167,6 +190,7 @@ func TestRouteRoleMatrix(t *testing.T) {
 			"GET /api/v1/cases/{number}": 404, "GET /api/v1/cases/{number}/graph": 404, "POST /api/v1/cases/{number}/suggest": 404,
 			"GET /api/v1/nodes/{id}": 404, "POST /api/v1/nodes": 404, "POST /api/v1/links": 404, "GET /api/v1/links/{id}": 404,
 			"POST /api/v1/links/{id}/decision": 404, "POST /api/v1/notes": 404, "POST /api/v1/votes": 404,
+			"GET /api/v1/media/{sha256}": 404, "GET /api/v1/media/{sha256}/picture": 404,
 		}
 		callers := []struct {
 			name   string
@@ -265,6 +289,86 @@ func TestAPIDecodersRefuse(t *testing.T) {
 			if resp.StatusCode != 400 {
 				t.Errorf("%s: %d %v, want 400", name, resp.StatusCode, out)
 			}
+		}
+	})
+}
+
+// TestMediaRoutes: a media record and its picture, for the agency that
+// holds it only; the picture is blurred unless revealed with a reason;
+// every view is audited as what it showed; the evidence is left as it
+// was.
+func TestMediaRoutes(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		f := newAPIFixture(t, e)
+		get := func(path, token string) (*http.Response, []byte) {
+			req, _ := http.NewRequest("GET", f.ts.URL+path, nil)
+			req.Header.Set("Authorization", "Bearer "+token)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			body, _ := io.ReadAll(resp.Body)
+			return resp, body
+		}
+		before := f.evidenceState(t)
+		grader := f.tokens["A/grader"]
+		resp, body := get("/api/v1/media/"+f.media, grader)
+		var rec struct {
+			Media struct{ SHA256 string }
+			Files []struct{ Case, Path string }
+		}
+		if err := json.Unmarshal(body, &rec); resp.StatusCode != 200 || err != nil || rec.Media.SHA256 != f.media || len(rec.Files) != 1 || rec.Files[0].Case != "A-1" {
+			t.Fatalf("media record: %d %s", resp.StatusCode, body)
+		}
+		for _, tc := range []struct {
+			query string
+			code  int
+			view  string
+			side  int
+		}{
+			{"", 200, "blurred", 256},
+			{"?grey=true", 200, "blurred", 256},
+			{"?reveal=true", 400, "", 0},
+			{"?reveal=maybe&reason=x", 400, "", 0},
+			{"?reveal=true&reason=identify+the+room", 200, "revealed", 0}, // its own size: 640 or 320
+		} {
+			resp, body := get("/api/v1/media/"+f.media+"/picture"+tc.query, grader)
+			if resp.StatusCode != tc.code {
+				t.Fatalf("picture%s: %d %s", tc.query, resp.StatusCode, body)
+			}
+			if tc.code != 200 {
+				continue
+			}
+			img, err := jpeg.Decode(bytes.NewReader(body))
+			if err != nil {
+				t.Fatalf("picture%s: %v", tc.query, err)
+			}
+			if resp.Header.Get("X-Ariadne-View") != tc.view || resp.Header.Get("Cache-Control") != "no-store, private" ||
+				tc.side != 0 && max(img.Bounds().Dx(), img.Bounds().Dy()) != tc.side || tc.side == 0 && img.Bounds().Dx() != 640 && img.Bounds().Dx() != 320 {
+				t.Errorf("picture%s: view %q, cache %q, bounds %v", tc.query, resp.Header.Get("X-Ariadne-View"), resp.Header.Get("Cache-Control"), img.Bounds())
+			}
+		}
+		for _, path := range []string{"/api/v1/media/" + f.media, "/api/v1/media/" + f.media + "/picture", "/api/v1/media/" + strings.Repeat("0", 64)} {
+			if resp, body := get(path, f.tokens["B/specialist"]); resp.StatusCode != 404 {
+				t.Errorf("%s as agency B: %d %s", path, resp.StatusCode, body)
+			}
+		}
+		if resp, _ := get("/api/v1/media/not-a-hash", grader); resp.StatusCode != 400 {
+			t.Errorf("a malformed SHA-256: %d", resp.StatusCode)
+		}
+		var views []string
+		for _, e := range f.audited {
+			if e.Object == "media:"+f.media && e.User == "A-grader" {
+				views = append(views, strings.TrimSpace(e.Action+" "+e.Detail+" "+e.Reason))
+			}
+		}
+		want := []string{"view-media", "view-thumbnail blurred", "view-thumbnail blurred", "view-thumbnail revealed identify the room"}
+		if !slices.Equal(views, want) {
+			t.Errorf("audited %q, want %q", views, want)
+		}
+		if after := f.evidenceState(t); after != before {
+			t.Errorf("the evidence changed: %s, then %s", before, after)
 		}
 	})
 }

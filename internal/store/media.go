@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 )
 
@@ -216,4 +217,53 @@ func (s *Store) CaseMedia(ctx context.Context, caseNumber string, fn func(CaseMe
 		}
 	}
 	return nil
+}
+
+// MediaFile is a file holding a media, with where it was found.
+type MediaFile struct {
+	Case    string `json:"case"`
+	Exhibit string `json:"exhibit"`
+	File
+}
+
+// AgencyMedia returns a media by SHA-256 and the files holding it in the
+// agency's cases; media the agency holds no file of is not found, as if
+// absent, whoever else holds it.
+func (s *Store) AgencyMedia(ctx context.Context, agencyID int64, sha256 string) (Media, []MediaFile, error) {
+	var m Media
+	var mime sql.NullString
+	var w, h, dur sql.NullInt64
+	err := s.db.QueryRowContext(ctx, s.rebind(`SELECT id, sha256, md5, sha1, size, mime, width, height, duration_ms FROM media WHERE sha256 = ?`), sha256).
+		Scan(&m.ID, &m.SHA256, &m.MD5, &m.SHA1, &m.Size, &mime, &w, &h, &dur)
+	if errors.Is(err, sql.ErrNoRows) {
+		return m, nil, fmt.Errorf("media %s: %w", sha256, ErrNotFound)
+	}
+	if err != nil {
+		return m, nil, err
+	}
+	m.MIME, m.Width, m.Height, m.DurationMS = mime.String, int(w.Int64), int(h.Int64), dur.Int64
+	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT c.number, x.label, f.id, f.exhibit_id, f.path, COALESCE(f.size, 0), COALESCE(f.modified_at, ''),
+		COALESCE(f.accessed_at, ''), COALESCE(f.changed_at, ''), COALESCE(f.born_at, ''), f.deleted
+		FROM file f JOIN exhibit x ON x.id = f.exhibit_id JOIN cases c ON c.id = x.case_id
+		WHERE f.media_id = ? AND c.agency_id = ? ORDER BY c.number, x.label, f.path`), m.ID, agencyID)
+	if err != nil {
+		return m, nil, err
+	}
+	defer rows.Close()
+	var files []MediaFile
+	for rows.Next() {
+		var f MediaFile
+		if err := rows.Scan(&f.Case, &f.Exhibit, &f.ID, &f.ExhibitID, &f.Path, &f.Size, &f.ModifiedAt, &f.AccessedAt, &f.ChangedAt, &f.BornAt, &f.Deleted); err != nil {
+			return m, nil, err
+		}
+		f.MediaID = m.ID
+		files = append(files, f)
+	}
+	if err := rows.Err(); err != nil {
+		return m, nil, err
+	}
+	if len(files) == 0 {
+		return Media{}, nil, fmt.Errorf("media %s: %w", sha256, ErrNotFound)
+	}
+	return m, files, nil
 }
