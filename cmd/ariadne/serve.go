@@ -94,7 +94,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10}
-	fmt.Fprintf(stdout, "ariadne serving on %s://%s (GET /status, /site-map)\n", scheme, ln.Addr())
+	fmt.Fprintf(stdout, "ariadne serving on %s://%s (sign in at /login; GET /status, /site-map)\n", scheme, ln.Addr())
 	// Serve returns as shutdown begins; the audit writer closes only once
 	// every request in flight is answered (and its entries stored).
 	drained := make(chan struct{})

@@ -9,11 +9,13 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/ariadne-vid/ariadne/internal/audit"
 	"github.com/ariadne-vid/ariadne/internal/auth"
 	"github.com/ariadne-vid/ariadne/internal/store"
+	"github.com/ariadne-vid/ariadne/internal/web"
 )
 
 // SessionCookie is the web session's cookie. The __Host- prefix makes
@@ -55,12 +57,37 @@ func (s *Server) audit(ctx context.Context, e audit.Entry) error {
 // with a second factor, totp. After failureLimit failures within
 // failureWindow for the account or the address, it answers 429 with
 // Retry-After, whatever the password. Success sets a new session.
+//
+// The sign-in page's form also sends next, the page to return to: it is
+// answered as a browser expects, with a redirect there on success and the
+// page again, with the reason, on failure.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 	if err := r.ParseForm(); err != nil {
 		return badRequest("sign-in form: %v", err)
 	}
+	err := s.signIn(w, r)
+	if !r.PostForm.Has("next") {
+		return err
+	}
+	next := r.PostForm.Get("next")
+	var he *httpError
+	switch {
+	case err == nil:
+		http.Redirect(w, r, web.SafeNext(next), http.StatusSeeOther)
+		return nil
+	case errors.As(err, &he):
+		return web.LoginPage(w, he.code, next, map[int]string{
+			http.StatusUnauthorized:    "Sign-in failed.",
+			http.StatusTooManyRequests: "Too many failed sign-ins: try again later.",
+		}[he.code])
+	}
+	return err
+}
+
+// signIn checks the form's credentials and sets a new session.
+func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
 	name, password, code := r.PostForm.Get("username"), r.PostForm.Get("password"), r.PostForm.Get("totp")
 	client := clientAddr(r)
 	now := s.now()
@@ -132,6 +159,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: true, SameSite: http.SameSiteStrictMode,
 		MaxAge: int(sessionAbsolute.Seconds())})
+	if r.PostForm.Has("next") {
+		return nil // login redirects
+	}
 	return writeJSON(w, map[string]string{"user": u.Name, "agency": u.Agency, "role": u.Role})
 }
 
@@ -163,6 +193,10 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", HttpOnly: true, Secure: true, SameSite: http.SameSiteStrictMode, MaxAge: -1})
+	if strings.Contains(r.Header.Get("Accept"), "text/html") {
+		http.Redirect(w, r, "/login", http.StatusSeeOther) // the home page's sign-out button
+		return nil
+	}
 	return writeJSON(w, map[string]string{"signed_out": u.Name})
 }
 

@@ -36,6 +36,7 @@ import (
 	"github.com/ariadne-vid/ariadne/internal/match"
 	"github.com/ariadne-vid/ariadne/internal/pdq"
 	"github.com/ariadne-vid/ariadne/internal/store"
+	"github.com/ariadne-vid/ariadne/internal/web"
 )
 
 // Options configure a Server.
@@ -80,6 +81,7 @@ type Server struct {
 	identities identityCache
 	routes     []string
 	actions    []Route
+	pages      map[string]bool // paths of pages, which send a visitor without a session to sign in
 	mux        *http.ServeMux
 }
 
@@ -93,6 +95,7 @@ func New(ctx context.Context, st *store.Store, opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.mux = http.NewServeMux()
+	s.pages = map[string]bool{}
 	s.handle("GET /status", s.status)
 	s.handle("GET /status/live", s.status)
 	s.handleAs("POST /login", auth.ViewOwnAccount, s.login)
@@ -109,6 +112,10 @@ func New(ctx context.Context, st *store.Store, opts Options) (*Server, error) {
 	s.handle("POST /h/hash", s.hashContent)
 	a := api.New(st, opts.Audit)
 	for _, rt := range a.Routes() {
+		s.handleAs(rt.Pattern, rt.Action, rt.Handler)
+	}
+	for _, rt := range web.New(st).Routes() {
+		s.pages[rt.Pattern[strings.Index(rt.Pattern, " ")+1:]] = true
 		s.handleAs(rt.Pattern, rt.Action, rt.Handler)
 	}
 	return s, nil
@@ -134,6 +141,9 @@ func (s *Server) handleAs(pattern string, action auth.Action, h func(http.Respon
 		if !publicRoutes[r.URL.Path] {
 			id, err := s.identify(r.Context(), r)
 			switch {
+			case errors.Is(err, errNoIdentity) && s.pages[path]:
+				http.Redirect(w, r, web.LoginURL(r.URL.RequestURI()), http.StatusSeeOther)
+				return
 			case errors.Is(err, errNoIdentity):
 				w.Header().Set("WWW-Authenticate", `Bearer realm="ariadne"`)
 				writeError(w, http.StatusUnauthorized, err.Error())
@@ -221,6 +231,9 @@ func (s *Server) status(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) siteMap(w http.ResponseWriter, r *http.Request) error {
 	routes := slices.Clone(s.routes)
+	for i, r := range routes {
+		routes[i] = strings.TrimSuffix(r, "{$}") // the home page's pattern is "/" exactly
+	}
 	slices.Sort(routes)
 	return writeJSON(w, slices.Compact(routes))
 }
