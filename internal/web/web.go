@@ -52,10 +52,11 @@ func (p *Pages) Routes() []Route {
 }
 
 // SafeNext is where to go after signing in: a path of this site, else
-// the home page (an absolute or scheme-relative URL would send the user
-// elsewhere).
+// the home page. An absolute or scheme-relative URL would send the user
+// elsewhere, and browsers drop tabs and line breaks from a URL and read
+// a backslash as a slash, so "/\t/host" and "/\\host" would too.
 func SafeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }) {
 		return "/"
 	}
 	return next
