@@ -359,8 +359,12 @@ func TestMediaRoutes(t *testing.T) {
 				t.Errorf("%s as agency B: %d %s", path, resp.StatusCode, body)
 			}
 		}
-		if resp, _ := get("/api/v1/media/not-a-hash", grader); resp.StatusCode != 400 {
-			t.Errorf("a malformed SHA-256: %d", resp.StatusCode)
+		// The picture's file comes from the store, never from the request:
+		// a path in its place is a malformed hash.
+		for _, p := range []string{"/api/v1/media/not-a-hash", "/api/v1/media/..%2F..%2Fetc%2Fpasswd/picture", "/api/v1/media/%2Fetc%2Fpasswd/picture"} {
+			if resp, body := get(p, grader); resp.StatusCode != 400 {
+				t.Errorf("%s: %d %s", p, resp.StatusCode, body)
+			}
 		}
 		var views []string
 		for _, e := range f.audited {
