@@ -1,0 +1,393 @@
+package features
+
+import (
+	"math"
+	"math/bits"
+	"math/rand/v2"
+)
+
+// MatchOptions are the thresholds of a comparison; zero values take the
+// defaults (DefaultMatch).
+type MatchOptions struct {
+	// MaxDistance bounds a descriptor match, in bits of 256; Ratio is
+	// Lowe's test: the best match must be this much nearer than the
+	// second best.
+	MaxDistance int
+	Ratio       float64
+	// Tolerance is how far, in pixels of a picture of side 512, a match
+	// may land from where the transform puts it.
+	Tolerance float64
+	// MinInliers is how many matches must agree on one transform, and
+	// MinSpread the share of the smaller picture's area their bounding box
+	// must cover (so a patch of repeated texture does not match alone).
+	MinInliers int
+	MinSpread  float64
+	// CopyOverlap is the share of one picture lying inside the other from
+	// which the two are a copy (a crop, a caption, a border); below it
+	// they only share a region: the same place.
+	CopyOverlap float64
+	Iterations  int
+}
+
+// DefaultMatch are the thresholds calibrated on the seeded benchmark in
+// internal/features/featureseval (docs/benchmarks.md): no pair of
+// unrelated pictures reached them.
+var DefaultMatch = MatchOptions{MaxDistance: 64, Ratio: 0.85, Tolerance: 6, MinInliers: 12, MinSpread: 0.02, CopyOverlap: 0.8, Iterations: 800}
+
+func (o MatchOptions) withDefaults() MatchOptions {
+	d := DefaultMatch
+	if o.MaxDistance == 0 {
+		o.MaxDistance = d.MaxDistance
+	}
+	if o.Ratio == 0 {
+		o.Ratio = d.Ratio
+	}
+	if o.Tolerance == 0 {
+		o.Tolerance = d.Tolerance
+	}
+	if o.MinInliers == 0 {
+		o.MinInliers = d.MinInliers
+	}
+	if o.MinSpread == 0 {
+		o.MinSpread = d.MinSpread
+	}
+	if o.CopyOverlap == 0 {
+		o.CopyOverlap = d.CopyOverlap
+	}
+	if o.Iterations == 0 {
+		o.Iterations = d.Iterations
+	}
+	return o
+}
+
+// Transform maps a point of the first picture to the second: scale, then
+// rotate by Angle degrees, then translate; Mirrored when the first was
+// flipped left to right before (its x taken as width-1-x).
+type Transform struct {
+	Scale    float64 `json:"scale"`
+	Angle    float64 `json:"angle_degrees"`
+	TX       float64 `json:"tx"`
+	TY       float64 `json:"ty"`
+	Mirrored bool    `json:"mirrored,omitempty"`
+}
+
+// Region is a rectangle of a picture in fractions of its width and
+// height.
+type Region struct {
+	X0 float64 `json:"x0"`
+	Y0 float64 `json:"y0"`
+	X1 float64 `json:"x1"`
+	Y1 float64 `json:"y1"`
+}
+
+// Kinds of match.
+const (
+	KindCopy      = "copy"       // one picture is (nearly all) inside the other
+	KindSamePlace = "same-place" // they share a region only
+)
+
+// Result is how two pictures' features relate.
+type Result struct {
+	Match      bool       `json:"match"`
+	Kind       string     `json:"kind,omitempty"`
+	Inliers    int        `json:"inliers"`
+	Tentative  int        `json:"tentative_matches"`
+	Transform  *Transform `json:"transform,omitempty"`
+	OverlapA   float64    `json:"overlap_a"` // share of the first picture inside the second
+	OverlapB   float64    `json:"overlap_b"` // share of the second inside the first
+	RegionA    *Region    `json:"region_a,omitempty"`
+	RegionB    *Region    `json:"region_b,omitempty"`
+	Spread     float64    `json:"inlier_spread"` // share of the smaller picture the inliers' bounding box covers
+	featuresA  int
+	featuresB  int
+	correspond []pair
+}
+
+type pair struct{ a, b int }
+
+func distance(a, b *Descriptor) int {
+	return bits.OnesCount64(a[0]^b[0]) + bits.OnesCount64(a[1]^b[1]) + bits.OnesCount64(a[2]^b[2]) + bits.OnesCount64(a[3]^b[3])
+}
+
+// tentative pairs features that are each other's nearest, within
+// MaxDistance, and clearly nearer than the second nearest.
+func tentative(a, b *Set, o MatchOptions) []pair {
+	if a.Len() == 0 || b.Len() == 0 {
+		return nil
+	}
+	bestB := make([]int, b.Len())
+	bestBD := make([]int, b.Len())
+	for j := range bestB {
+		bestB[j], bestBD[j] = -1, 257
+	}
+	bestA := make([]int, a.Len())
+	okA := make([]bool, a.Len())
+	for i := range a.Descriptors {
+		d1, d2, j1 := 257, 257, -1
+		da := &a.Descriptors[i]
+		for j := range b.Descriptors {
+			d := distance(da, &b.Descriptors[j])
+			if d < d1 {
+				d1, d2, j1 = d, d1, j
+			} else if d < d2 {
+				d2 = d
+			}
+			if d < bestBD[j] {
+				bestBD[j], bestB[j] = d, i
+			}
+		}
+		bestA[i] = j1
+		okA[i] = d1 <= o.MaxDistance && float64(d1) < o.Ratio*float64(d2)
+	}
+	var out []pair
+	for i, j := range bestA {
+		if okA[i] && j >= 0 && bestB[j] == i {
+			out = append(out, pair{i, j})
+		}
+	}
+	return out
+}
+
+// Compare decides whether two pictures show the same thing, from their
+// features: tentative matches, then the similarity transform most of
+// them agree on (RANSAC from a fixed seed), then the overlap it implies.
+func Compare(a, b *Set, o MatchOptions) Result {
+	o = o.withDefaults()
+	ps := tentative(a, b, o)
+	r := Result{Tentative: len(ps), featuresA: a.Len(), featuresB: b.Len()}
+	if len(ps) < max(2, o.MinInliers) {
+		return r
+	}
+	// Tolerance in the second picture's pixels.
+	tol := o.Tolerance * float64(max(b.Width, b.Height)) / 512
+	rng := rand.New(rand.NewPCG(0xfea7, uint64(len(ps))))
+	var best []int
+	var bestT Transform
+	inliers := func(t Transform, into []int) []int {
+		into = into[:0]
+		c, s := math.Cos(t.Angle), math.Sin(t.Angle)
+		for k, p := range ps {
+			ka, kb := a.Keypoints[p.a], b.Keypoints[p.b]
+			x := t.Scale*(c*float64(ka.X)-s*float64(ka.Y)) + t.TX
+			y := t.Scale*(s*float64(ka.X)+c*float64(ka.Y)) + t.TY
+			if dx, dy := x-float64(kb.X), y-float64(kb.Y); dx*dx+dy*dy > tol*tol {
+				continue
+			}
+			if !consistent(ka, kb, t) {
+				continue
+			}
+			into = append(into, k)
+		}
+		return into
+	}
+	var scratch []int
+	for range o.Iterations {
+		i, j := rng.IntN(len(ps)), rng.IntN(len(ps))
+		if i == j {
+			continue
+		}
+		t, ok := fromTwo(a.Keypoints[ps[i].a], a.Keypoints[ps[j].a], b.Keypoints[ps[i].b], b.Keypoints[ps[j].b])
+		if !ok || !consistent(a.Keypoints[ps[i].a], b.Keypoints[ps[i].b], t) || !consistent(a.Keypoints[ps[j].a], b.Keypoints[ps[j].b], t) {
+			continue
+		}
+		scratch = inliers(t, scratch)
+		if len(scratch) > len(best) {
+			best, bestT = append(best[:0:0], scratch...), t
+		}
+	}
+	if len(best) < 2 {
+		return r
+	}
+	// Refit on the inliers and count again.
+	if t, ok := fit(a, b, ps, best); ok {
+		if again := inliers(t, nil); len(again) >= len(best) {
+			best, bestT = again, t
+		}
+	}
+	r.Inliers = len(best)
+	t := bestT
+	t.Angle = t.Angle * 180 / math.Pi
+	r.Transform = &t
+	// The inliers' bounding box in the smaller picture.
+	small, sw, sh, side := a, float64(a.Width), float64(a.Height), 0
+	if float64(b.Width)*float64(b.Height) < sw*sh {
+		small, sw, sh, side = b, float64(b.Width), float64(b.Height), 1
+	}
+	x0, y0, x1, y1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	for _, k := range best {
+		kp := small.Keypoints[ps[k].a]
+		if side == 1 {
+			kp = small.Keypoints[ps[k].b]
+		}
+		x0, y0 = min(x0, float64(kp.X)), min(y0, float64(kp.Y))
+		x1, y1 = max(x1, float64(kp.X)), max(y1, float64(kp.Y))
+	}
+	r.Spread = round3((x1 - x0) * (y1 - y0) / (sw * sh))
+	r.OverlapA, r.OverlapB, r.RegionA, r.RegionB = overlap(a, b, bestT)
+	r.Match = r.Inliers >= o.MinInliers && r.Spread >= o.MinSpread
+	if r.Match {
+		r.Kind = KindSamePlace
+		if max(r.OverlapA, r.OverlapB) >= o.CopyOverlap {
+			r.Kind = KindCopy
+		}
+	}
+	r.correspond = make([]pair, len(best))
+	for i, k := range best {
+		r.correspond[i] = ps[k]
+	}
+	return r
+}
+
+// consistent checks that a match's own orientation and scale agree with
+// the transform: ORB keypoints turn and scale with the picture.
+func consistent(ka, kb Keypoint, t Transform) bool {
+	d := math.Remainder(float64(kb.Angle-ka.Angle)-t.Angle, 2*math.Pi)
+	if math.Abs(d) > 0.5 {
+		return false
+	}
+	// The pyramid levels' scale against the transform's, within a factor
+	// of two.
+	ls := math.Pow(1.25, float64(int(kb.Level)-int(ka.Level)))
+	q := t.Scale / ls
+	return q > 0.5 && q < 2
+}
+
+// fromTwo is the similarity taking a1, a2 to b1, b2.
+func fromTwo(a1, a2, b1, b2 Keypoint) (Transform, bool) {
+	ax, ay := float64(a2.X-a1.X), float64(a2.Y-a1.Y)
+	bx, by := float64(b2.X-b1.X), float64(b2.Y-b1.Y)
+	la, lb := math.Hypot(ax, ay), math.Hypot(bx, by)
+	if la < 8 || lb < 8 {
+		return Transform{}, false
+	}
+	t := Transform{Scale: lb / la, Angle: math.Atan2(by, bx) - math.Atan2(ay, ax)}
+	if t.Scale < 0.2 || t.Scale > 5 {
+		return Transform{}, false
+	}
+	c, s := math.Cos(t.Angle), math.Sin(t.Angle)
+	t.TX = float64(b1.X) - t.Scale*(c*float64(a1.X)-s*float64(a1.Y))
+	t.TY = float64(b1.Y) - t.Scale*(s*float64(a1.X)+c*float64(a1.Y))
+	return t, true
+}
+
+// fit is the least-squares similarity over the inliers.
+func fit(a, b *Set, ps []pair, in []int) (Transform, bool) {
+	var max_, may, mbx, mby float64
+	n := float64(len(in))
+	for _, k := range in {
+		ka, kb := a.Keypoints[ps[k].a], b.Keypoints[ps[k].b]
+		max_ += float64(ka.X)
+		may += float64(ka.Y)
+		mbx += float64(kb.X)
+		mby += float64(kb.Y)
+	}
+	max_, may, mbx, mby = max_/n, may/n, mbx/n, mby/n
+	var sxx, sxy, saa float64
+	for _, k := range in {
+		ka, kb := a.Keypoints[ps[k].a], b.Keypoints[ps[k].b]
+		ax, ay := float64(ka.X)-max_, float64(ka.Y)-may
+		bx, by := float64(kb.X)-mbx, float64(kb.Y)-mby
+		sxx += ax*bx + ay*by
+		sxy += ax*by - ay*bx
+		saa += ax*ax + ay*ay
+	}
+	if saa == 0 {
+		return Transform{}, false
+	}
+	t := Transform{Angle: math.Atan2(sxy, sxx), Scale: math.Hypot(sxx, sxy) / saa}
+	if t.Scale < 0.2 || t.Scale > 5 {
+		return Transform{}, false
+	}
+	c, s := math.Cos(t.Angle), math.Sin(t.Angle)
+	t.TX = mbx - t.Scale*(c*max_-s*may)
+	t.TY = mby - t.Scale*(s*max_+c*may)
+	return t, true
+}
+
+type point struct{ x, y float64 }
+
+// overlap maps the first picture's rectangle into the second, clips it
+// there, and gives the share of each inside the other and the region of
+// each the overlap covers.
+func overlap(a, b *Set, t Transform) (float64, float64, *Region, *Region) {
+	c, s := math.Cos(t.Angle), math.Sin(t.Angle)
+	to := func(p point) point {
+		return point{t.Scale*(c*p.x-s*p.y) + t.TX, t.Scale*(s*p.x+c*p.y) + t.TY}
+	}
+	from := func(p point) point {
+		x, y := (p.x-t.TX)/t.Scale, (p.y-t.TY)/t.Scale
+		return point{c*x + s*y, -s*x + c*y}
+	}
+	wa, ha, wb, hb := float64(a.Width), float64(a.Height), float64(b.Width), float64(b.Height)
+	poly := []point{to(point{0, 0}), to(point{wa, 0}), to(point{wa, ha}), to(point{0, ha})}
+	poly = clip(poly, func(p point) float64 { return p.x }, 0, true)
+	poly = clip(poly, func(p point) float64 { return p.x }, wb, false)
+	poly = clip(poly, func(p point) float64 { return p.y }, 0, true)
+	poly = clip(poly, func(p point) float64 { return p.y }, hb, false)
+	if len(poly) < 3 {
+		return 0, 0, nil, nil
+	}
+	area := 0.0
+	for i, p := range poly {
+		q := poly[(i+1)%len(poly)]
+		area += p.x*q.y - q.x*p.y
+	}
+	area = math.Abs(area) / 2
+	inA := make([]point, len(poly))
+	for i, p := range poly {
+		inA[i] = from(p)
+	}
+	return round3(min(1, area/(wa*ha*t.Scale*t.Scale))), round3(min(1, area/(wb*hb))), bbox(inA, wa, ha), bbox(poly, wb, hb)
+}
+
+// clip keeps the part of a convex polygon on one side of a line x=v or
+// y=v (Sutherland–Hodgman).
+func clip(poly []point, coord func(point) float64, v float64, above bool) []point {
+	inside := func(p point) bool {
+		if above {
+			return coord(p) >= v
+		}
+		return coord(p) <= v
+	}
+	var out []point
+	for i, p := range poly {
+		q := poly[(i+1)%len(poly)]
+		pin, qin := inside(p), inside(q)
+		if pin {
+			out = append(out, p)
+		}
+		if pin != qin {
+			f := (v - coord(p)) / (coord(q) - coord(p))
+			out = append(out, point{p.x + f*(q.x-p.x), p.y + f*(q.y-p.y)})
+		}
+	}
+	return out
+}
+
+func bbox(ps []point, w, h float64) *Region {
+	r := Region{X0: math.Inf(1), Y0: math.Inf(1), X1: math.Inf(-1), Y1: math.Inf(-1)}
+	for _, p := range ps {
+		r.X0, r.Y0 = min(r.X0, p.x/w), min(r.Y0, p.y/h)
+		r.X1, r.Y1 = max(r.X1, p.x/w), max(r.Y1, p.y/h)
+	}
+	r.X0, r.Y0, r.X1, r.Y1 = round3(max(0, r.X0)), round3(max(0, r.Y0)), round3(min(1, r.X1)), round3(min(1, r.Y1))
+	return &r
+}
+
+func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
+
+// CompareMirrored compares a query, upright and mirrored, with a
+// picture, and keeps the better: a mirrored copy matches through the
+// query's mirrored features.
+func CompareMirrored(upright, mirrored, b *Set, o MatchOptions) Result {
+	r := Compare(upright, b, o)
+	if mirrored == nil || r.Match && r.Kind == KindCopy {
+		return r
+	}
+	m := Compare(mirrored, b, o)
+	if m.Match && (!r.Match || m.Inliers > r.Inliers) {
+		m.Transform.Mirrored = true
+		return m
+	}
+	return r
+}
