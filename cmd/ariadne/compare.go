@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/ariadne-vid/ariadne/internal/audio"
+	"github.com/ariadne-vid/ariadne/internal/features"
 	"github.com/ariadne-vid/ariadne/internal/hasher"
 	"github.com/ariadne-vid/ariadne/internal/imaging"
 	"github.com/ariadne-vid/ariadne/internal/pdq"
@@ -12,13 +13,17 @@ import (
 )
 
 func init() {
-	register(command{name: "compare", summary: "explain how two media files relate: exact, PDQ, vPDQ, audio", run: runCompare})
+	register(command{name: "compare", summary: "explain how two media files relate: exact, PDQ, vPDQ, audio, local features", run: runCompare})
 }
 
 // comparison is what compare reports; its JSON is the --json output.
 type comparison struct {
-	A, B        string `json:"-"`
-	SameContent bool   `json:"same_sha256"`
+	A, B string `json:"-"`
+	// Match is set when any signal matches; By names those that do:
+	// sha256, pdq, vpdq-frame, vpdq, audio, local-features.
+	Match       bool     `json:"match"`
+	By          []string `json:"by"`
+	SameContent bool     `json:"same_sha256"`
 	// Images: the smallest PDQ distance over B's rotations and mirrors.
 	PDQDistance *int   `json:"pdq_distance,omitempty"`
 	PDQVariant  string `json:"pdq_variant,omitempty"`
@@ -30,6 +35,9 @@ type comparison struct {
 	VPDQReverse *video.Comparison `json:"vpdq_b_in_a,omitempty"`
 	// Two recordings (or soundtracks).
 	Audio *audio.Comparison `json:"audio,omitempty"`
+	// Two pictures: their local features (A, upright or mirrored, against
+	// B), with the transform, inliers and overlapping regions.
+	LocalFeatures *features.Result `json:"local_features,omitempty"`
 }
 
 func runCompare(args []string, stdout, stderr io.Writer) error {
@@ -44,7 +52,7 @@ func runCompare(args []string, stdout, stderr io.Writer) error {
 	if len(paths) != 2 {
 		return usageErr("want two files")
 	}
-	h := hasher.New(hasher.Options{Imaging: imaging.Options{Fast: !*exact}, Dihedral: true, AV: av()})
+	h := hasher.New(hasher.Options{Imaging: imaging.Options{Fast: !*exact}, Dihedral: true, AV: av(), Features: true, Mirrored: true})
 	a, b := h.HashFile(paths[0]), h.HashFile(paths[1])
 	for _, r := range []hasher.Result{a, b} {
 		if r.Error != "" && r.SHA256 == "" {
@@ -60,7 +68,13 @@ func runCompare(args []string, stdout, stderr io.Writer) error {
 }
 
 func compareResults(a, b hasher.Result) comparison {
-	c := comparison{A: a.Path, B: b.Path, SameContent: a.SHA256 != "" && a.SHA256 == b.SHA256}
+	c := comparison{A: a.Path, B: b.Path, SameContent: a.SHA256 != "" && a.SHA256 == b.SHA256, By: []string{}}
+	by := func(signal string, matched bool) {
+		if matched {
+			c.By = append(c.By, signal)
+		}
+	}
+	by("sha256", c.SameContent)
 	if a.PDQ != nil && b.PDQ != nil {
 		best, how := 257, ""
 		for i, d := range b.PDQDihedral {
@@ -69,6 +83,7 @@ func compareResults(a, b hasher.Result) comparison {
 			}
 		}
 		c.PDQDistance, c.PDQVariant = &best, how
+		by("pdq", best <= pdq.DefaultRadius)
 	}
 	// A still and a video, either way round.
 	still, vid := a, b
@@ -83,16 +98,25 @@ func compareResults(a, b hasher.Result) comparison {
 			}
 		}
 		c.FrameDistance, c.FrameTime = &best, &at
+		by("vpdq-frame", best <= video.DefaultMatch.Distance)
 	}
 	if len(a.VPDQFrames) > 0 && len(b.VPDQFrames) > 0 {
 		ab := video.Compare(a.VPDQFrames, b.VPDQFrames, video.DefaultMatch)
 		ba := video.Compare(b.VPDQFrames, a.VPDQFrames, video.DefaultMatch)
 		c.VPDQ, c.VPDQReverse = &ab, &ba
+		by("vpdq", ab.Match || ba.Match)
 	}
 	if len(a.AudioItems) > 0 && len(b.AudioItems) > 0 {
 		au := audio.CompareAtSpeeds(a.AudioItems, a.AudioAtSpeeds, b.AudioItems, audio.DefaultMatch)
 		c.Audio = &au
+		by("audio", au.Match)
 	}
+	if a.Features != nil && b.Features != nil {
+		lf := features.CompareMirrored(a.Features, a.FeaturesMirrored, b.Features.Truncate(features.Stored), features.DefaultMatch)
+		c.LocalFeatures = &lf
+		by("local-features", lf.Match)
+	}
+	c.Match = len(c.By) > 0
 	return c
 }
 
@@ -128,6 +152,26 @@ func writeComparison(w io.Writer, a, b hasher.Result, c comparison) {
 		}
 		for _, s := range c.VPDQ.Segments {
 			fmt.Fprintf(w, "        A %.3f–%.3f s = B %.3f–%.3f s (offset %+.3f s, %d frames)\n", s.QueryStart, s.QueryEnd, s.ComparedStart, s.ComparedEnd, s.Offset, s.Frames)
+		}
+	}
+	if lf := c.LocalFeatures; lf != nil {
+		switch {
+		case lf.Match && lf.Kind == features.KindCopy:
+			fmt.Fprintf(w, "local:  a copy (crop, caption, border...): %d features agree on one transform", lf.Inliers)
+		case lf.Match:
+			fmt.Fprintf(w, "local:  the same place: the pictures share a region (%d features agree)", lf.Inliers)
+		default:
+			fmt.Fprintf(w, "local:  no match (%d features agree, %d needed)\n", lf.Inliers, features.DefaultMatch.MinInliers)
+		}
+		if lf.Match {
+			t := lf.Transform
+			mirrored := ""
+			if t.Mirrored {
+				mirrored = ", A mirrored"
+			}
+			fmt.Fprintf(w, " (scale %.3f, turn %.1f°%s)\n", t.Scale, t.Angle, mirrored)
+			fmt.Fprintf(w, "        A's region x %.2f–%.2f, y %.2f–%.2f = B's x %.2f–%.2f, y %.2f–%.2f (%.0f%% of A, %.0f%% of B)\n",
+				lf.RegionA.X0, lf.RegionA.X1, lf.RegionA.Y0, lf.RegionA.Y1, lf.RegionB.X0, lf.RegionB.X1, lf.RegionB.Y0, lf.RegionB.Y1, 100*lf.OverlapA, 100*lf.OverlapB)
 		}
 	}
 	if c.Audio != nil {

@@ -5,12 +5,17 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/ariadne-vid/ariadne/internal/store"
+	"image"
+	"image/draw"
+	"image/jpeg"
 	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ariadne-vid/ariadne/internal/store"
 
 	"github.com/ariadne-vid/ariadne/internal/report"
 	"github.com/ariadne-vid/ariadne/internal/synth"
@@ -185,8 +190,56 @@ func TestCompareCommand(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &c); err != nil {
 		t.Fatal(err)
 	}
-	if c.SameContent || c.PDQDistance == nil || *c.PDQDistance > 31 || c.PDQVariant != "flipx" && c.PDQVariant != "flipy" {
+	if c.SameContent || c.PDQDistance == nil || *c.PDQDistance > 31 || c.PDQVariant != "flipx" && c.PDQVariant != "flipy" || !c.Match || !slices.Contains(c.By, "pdq") {
 		t.Errorf("mirrored copy: %s", out)
+	}
+}
+
+// TestCompareLocalFeatures: a cropped and captioned copy, which PDQ does
+// not find, matches by local features, with the transform and the
+// regions; a room with the same wallpaper does not match at all.
+func TestCompareLocalFeatures(t *testing.T) {
+	dir := t.TempDir()
+	m := synth.Room(3, 9, 1024, 768)
+	save := func(name string, im image.Image) string {
+		var b bytes.Buffer
+		jpeg.Encode(&b, im, &jpeg.Options{Quality: 90})
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, b.Bytes(), 0o644)
+		return p
+	}
+	orig := save("orig.jpg", m)
+	c := image.NewNRGBA(image.Rect(0, 0, 820, 615))
+	draw.Draw(c, c.Bounds(), m, image.Point{102, 77}, draw.Src)
+	crop := save("crop.jpg", synth.Caption(c, "A CAPTION"))
+	other := save("other.jpg", synth.Room(3, 10, 1024, 768))
+	for _, tc := range []struct {
+		a, b  string
+		match bool
+		by    []string
+	}{
+		{crop, orig, true, []string{"local-features"}},
+		{other, orig, false, []string{}},
+	} {
+		out, errOut, code := runCLI(t, "compare", "--json", tc.a, tc.b)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		var got comparison
+		if err := json.Unmarshal([]byte(out), &got); err != nil {
+			t.Fatal(err)
+		}
+		if got.Match != tc.match || !slices.Equal(got.By, tc.by) || got.LocalFeatures == nil {
+			t.Errorf("%s vs %s: %s", filepath.Base(tc.a), filepath.Base(tc.b), out)
+			continue
+		}
+		if lf := got.LocalFeatures; tc.match && (lf.Kind != "copy" || lf.Transform == nil || lf.RegionB == nil || lf.RegionB.X0 < 0.08 || lf.RegionB.X0 > 0.12) {
+			t.Errorf("crop evidence: %s", out)
+		}
+	}
+	out, _, _ := runCLI(t, "compare", crop, orig)
+	if !strings.Contains(out, "local:  a copy") {
+		t.Errorf("text output:\n%s", out)
 	}
 }
 

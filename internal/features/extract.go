@@ -182,23 +182,31 @@ func fitGray(g *gray, side int) *gray {
 
 // resize scales by area averaging (downscaling) or bilinear sampling.
 func resize(g *gray, w, h int) *gray {
+	if w == g.w && h == g.h {
+		return g
+	}
 	out := &gray{w: w, h: h, pix: make([]uint8, w*h)}
 	sx, sy := float64(g.w)/float64(w), float64(g.h)/float64(h)
 	if sx >= 1 && sy >= 1 {
+		// Each output pixel averages the input box it covers; the boxes'
+		// columns are worked out once.
+		x0s, x1s := spans(g.w, w, sx)
+		y0s, y1s := spans(g.h, h, sy)
+		sums := make([]int, w)
 		for y := range h {
-			y0, y1 := int(float64(y)*sy), max(int(float64(y)*sy)+1, int(float64(y+1)*sy))
-			y1 = min(y1, g.h)
-			for x := range w {
-				x0, x1 := int(float64(x)*sx), max(int(float64(x)*sx)+1, int(float64(x+1)*sx))
-				x1 = min(x1, g.w)
-				sum := 0
-				for yy := y0; yy < y1; yy++ {
-					row := g.pix[yy*g.w:]
-					for xx := x0; xx < x1; xx++ {
-						sum += int(row[xx])
+			clear(sums)
+			for yy := y0s[y]; yy < y1s[y]; yy++ {
+				row := g.pix[yy*g.w : (yy+1)*g.w]
+				for x := range w {
+					for _, v := range row[x0s[x]:x1s[x]] {
+						sums[x] += int(v)
 					}
 				}
-				out.pix[y*w+x] = uint8(sum / ((y1 - y0) * (x1 - x0)))
+			}
+			rows := y1s[y] - y0s[y]
+			dst := out.pix[y*w : (y+1)*w]
+			for x := range w {
+				dst[x] = uint8(sums[x] / (rows * (x1s[x] - x0s[x])))
 			}
 		}
 		return out
@@ -218,6 +226,17 @@ func resize(g *gray, w, h int) *gray {
 		}
 	}
 	return out
+}
+
+// spans gives, for each of n output pixels at step s, the input range
+// [from, to) it averages.
+func spans(in, n int, s float64) ([]int, []int) {
+	from, to := make([]int, n), make([]int, n)
+	for i := range n {
+		from[i] = min(in-1, int(float64(i)*s))
+		to[i] = min(in, max(from[i]+1, int(float64(i+1)*s)))
+	}
+	return from, to
 }
 
 // candidate is a corner found at one level.
@@ -247,7 +266,7 @@ func extract(g *gray, o Options) *Set {
 		}
 		want := int(math.Ceil(float64(o.MaxFeatures) * shares[l] / total))
 		cs := spread(corners(level, o.Threshold), level.w, level.h, want)
-		smooth := boxSmooth(level)
+		smooth := newIntegral(level)
 		scale := float32(math.Pow(o.ScaleFactor, float64(l)))
 		for _, c := range cs {
 			angle := orientation(level, c.x, c.y)
@@ -279,12 +298,13 @@ func corners(g *gray, t int) []candidate {
 	for i, c := range circle {
 		offs[i] = c[1]*g.w + c[0]
 	}
-	score := make([]float32, g.w*g.h)
+	score := make(map[int]float32)
 	var found []int
 	for y := border; y < g.h-border; y++ {
+		row := g.pix[y*g.w:]
 		for x := border; x < g.w-border; x++ {
 			i := y*g.w + x
-			p := int(g.pix[i])
+			p := int(row[x])
 			hi, lo := p+t, p-t
 			// Of 9 contiguous ring pixels, at least 2 are compass points.
 			nb, nd := 0, 0
@@ -299,11 +319,20 @@ func corners(g *gray, t int) []candidate {
 			if nb < 2 && nd < 2 {
 				continue
 			}
-			if !arc(g.pix, i, offs, hi, lo) {
+			var bright, dark uint32
+			for k, o := range offs {
+				v := int(g.pix[i+o])
+				if v > hi {
+					bright |= 1 << k
+				} else if v < lo {
+					dark |= 1 << k
+				}
+			}
+			if !run9(bright) && !run9(dark) {
 				continue
 			}
-			score[i] = harris(g, x, y)
-			if score[i] > 0 {
+			if s := harris(g, x, y); s > 0 {
+				score[i] = s
 				found = append(found, i)
 			}
 		}
@@ -328,30 +357,13 @@ func corners(g *gray, t int) []candidate {
 	return out
 }
 
-// arc reports 9 contiguous ring pixels all brighter than hi or all
-// darker than lo.
-func arc(pix []uint8, i int, offs [16]int, hi, lo int) bool {
-	run := 0
-	for k := range 16 + 8 {
-		if int(pix[i+offs[k%16]]) > hi {
-			if run++; run >= 9 {
-				return true
-			}
-		} else {
-			run = 0
-		}
-	}
-	run = 0
-	for k := range 16 + 8 {
-		if int(pix[i+offs[k%16]]) < lo {
-			if run++; run >= 9 {
-				return true
-			}
-		} else {
-			run = 0
-		}
-	}
-	return false
+// run9 reports 9 contiguous set bits in a ring of 16.
+func run9(m uint32) bool {
+	m |= m << 16 // the ring, twice round
+	r := m & (m >> 1)
+	r &= r >> 2
+	r &= r >> 4 // runs of 8
+	return r&(m>>8) != 0
 }
 
 // harris is the Harris corner measure over a 7x7 window of Sobel
@@ -421,42 +433,45 @@ func orientation(g *gray, x, y int) float32 {
 	return float32(math.Atan2(float64(m01), float64(m10)))
 }
 
-// boxSmooth averages each pixel over a 5x5 box, so single pixels (noise,
-// JPEG blocks) sway the tests less.
-func boxSmooth(g *gray) *gray {
+// integral is a picture's summed-area table, from which describe reads
+// 5x5 box averages, so single pixels (noise, JPEG blocks) sway the tests
+// less; only the boxes the tests use are summed.
+type integral struct {
+	w    int // of the picture; the table is (w+1) wide
+	sums []int32
+}
+
+func newIntegral(g *gray) *integral {
 	w, h := g.w, g.h
-	integral := make([]int32, (w+1)*(h+1))
+	sums := make([]int32, (w+1)*(h+1))
 	for y := range h {
 		var row int32
-		for x := range w {
-			row += int32(g.pix[y*w+x])
-			integral[(y+1)*(w+1)+x+1] = integral[y*(w+1)+x+1] + row
+		src := g.pix[y*w : (y+1)*w]
+		up, cur := sums[y*(w+1):(y+1)*(w+1)], sums[(y+1)*(w+1):(y+2)*(w+1)]
+		for x, v := range src {
+			row += int32(v)
+			cur[x+1] = up[x+1] + row
 		}
 	}
-	out := &gray{w: w, h: h, pix: make([]uint8, w*h)}
-	for y := range h {
-		y0, y1 := max(0, y-2), min(h, y+3)
-		for x := range w {
-			x0, x1 := max(0, x-2), min(w, x+3)
-			s := integral[y1*(w+1)+x1] - integral[y0*(w+1)+x1] - integral[y1*(w+1)+x0] + integral[y0*(w+1)+x0]
-			out.pix[y*w+x] = uint8(s / int32((y1-y0)*(x1-x0)))
-		}
-	}
-	return out
+	return &integral{w: w, sums: sums}
+}
+
+// box is the sum over the 5x5 box centred on (x, y), which lies inside
+// the picture (keypoints keep a border).
+func (in *integral) box(x, y int) int32 {
+	w := in.w + 1
+	return in.sums[(y+3)*w+x+3] - in.sums[(y-2)*w+x+3] - in.sums[(y+3)*w+x-2] + in.sums[(y-2)*w+x-2]
 }
 
 // describe runs the 256 tests, rotated to the keypoint's angle.
-func describe(g *gray, x, y int, angle float32) Descriptor {
+func describe(in *integral, x, y int, angle float32) Descriptor {
 	bin := int(math.Round(float64(angle)/(2*math.Pi)*angleBins)) % angleBins
 	if bin < 0 {
 		bin += angleBins
 	}
 	var d Descriptor
-	base := y*g.w + x
 	for i, p := range &pattern[bin] {
-		a := g.pix[base+int(p[1])*g.w+int(p[0])]
-		b := g.pix[base+int(p[3])*g.w+int(p[2])]
-		if a < b {
+		if in.box(x+int(p[0]), y+int(p[1])) < in.box(x+int(p[2]), y+int(p[3])) {
 			d[i/64] |= 1 << (i % 64)
 		}
 	}

@@ -32,7 +32,7 @@ type MatchOptions struct {
 // DefaultMatch are the thresholds calibrated on the seeded benchmark in
 // internal/features/featureseval (docs/benchmarks.md): no pair of
 // unrelated pictures reached them.
-var DefaultMatch = MatchOptions{MaxDistance: 64, Ratio: 0.85, Tolerance: 6, MinInliers: 12, MinSpread: 0.02, CopyOverlap: 0.8, Iterations: 800}
+var DefaultMatch = MatchOptions{MaxDistance: 64, Ratio: 0.85, Tolerance: 6, MinInliers: 12, MinSpread: 0.05, CopyOverlap: 0.8, Iterations: 800}
 
 func (o MatchOptions) withDefaults() MatchOptions {
 	d := DefaultMatch
@@ -148,6 +148,15 @@ func tentative(a, b *Set, o MatchOptions) []pair {
 	return out
 }
 
+// corr is a tentative match with what RANSAC reads of it, worked out
+// once: positions, the turn between the keypoints' orientations and the
+// scale between their pyramid levels.
+type corr struct {
+	ax, ay, bx, by float64
+	turn           float64
+	levelScale     float64
+}
+
 // Compare decides whether two pictures show the same thing, from their
 // features: tentative matches, then the similarity transform most of
 // them agree on (RANSAC from a fixed seed), then the overlap it implies.
@@ -158,22 +167,25 @@ func Compare(a, b *Set, o MatchOptions) Result {
 	if len(ps) < max(2, o.MinInliers) {
 		return r
 	}
+	cs := make([]corr, len(ps))
+	for k, p := range ps {
+		ka, kb := a.Keypoints[p.a], b.Keypoints[p.b]
+		cs[k] = corr{float64(ka.X), float64(ka.Y), float64(kb.X), float64(kb.Y), float64(kb.Angle - ka.Angle), levelScales[int(kb.Level)-int(ka.Level)+maxLevels]}
+	}
 	// Tolerance in the second picture's pixels.
 	tol := o.Tolerance * float64(max(b.Width, b.Height)) / 512
+	tol2 := tol * tol
 	rng := rand.New(rand.NewPCG(0xfea7, uint64(len(ps))))
 	var best []int
 	var bestT Transform
 	inliers := func(t Transform, into []int) []int {
 		into = into[:0]
-		c, s := math.Cos(t.Angle), math.Sin(t.Angle)
-		for k, p := range ps {
-			ka, kb := a.Keypoints[p.a], b.Keypoints[p.b]
-			x := t.Scale*(c*float64(ka.X)-s*float64(ka.Y)) + t.TX
-			y := t.Scale*(s*float64(ka.X)+c*float64(ka.Y)) + t.TY
-			if dx, dy := x-float64(kb.X), y-float64(kb.Y); dx*dx+dy*dy > tol*tol {
-				continue
-			}
-			if !consistent(ka, kb, t) {
+		c, s := t.Scale*math.Cos(t.Angle), t.Scale*math.Sin(t.Angle)
+		for k := range cs {
+			p := &cs[k]
+			x := c*p.ax - s*p.ay + t.TX
+			y := s*p.ax + c*p.ay + t.TY
+			if dx, dy := x-p.bx, y-p.by; dx*dx+dy*dy > tol2 || !p.consistent(t) {
 				continue
 			}
 			into = append(into, k)
@@ -181,18 +193,25 @@ func Compare(a, b *Set, o MatchOptions) Result {
 		return into
 	}
 	var scratch []int
-	for range o.Iterations {
+	iterations := o.Iterations
+	for it := 0; it < iterations; it++ {
 		i, j := rng.IntN(len(ps)), rng.IntN(len(ps))
 		if i == j {
 			continue
 		}
-		t, ok := fromTwo(a.Keypoints[ps[i].a], a.Keypoints[ps[j].a], b.Keypoints[ps[i].b], b.Keypoints[ps[j].b])
-		if !ok || !consistent(a.Keypoints[ps[i].a], b.Keypoints[ps[i].b], t) || !consistent(a.Keypoints[ps[j].a], b.Keypoints[ps[j].b], t) {
+		t, ok := fromTwo(&cs[i], &cs[j])
+		if !ok || !cs[i].consistent(t) || !cs[j].consistent(t) {
 			continue
 		}
 		scratch = inliers(t, scratch)
 		if len(scratch) > len(best) {
 			best, bestT = append(best[:0:0], scratch...), t
+			// Enough samples to have drawn two inliers with 99.9%
+			// confidence, at the inlier share seen so far.
+			w := float64(len(best)) / float64(len(ps))
+			if need := int(math.Ceil(math.Log(0.001) / math.Log(1-w*w))); need < iterations && w*w < 1 {
+				iterations = max(need, 50)
+			}
 		}
 	}
 	if len(best) < 2 {
@@ -209,18 +228,18 @@ func Compare(a, b *Set, o MatchOptions) Result {
 	t.Angle = t.Angle * 180 / math.Pi
 	r.Transform = &t
 	// The inliers' bounding box in the smaller picture.
-	small, sw, sh, side := a, float64(a.Width), float64(a.Height), 0
+	sw, sh, inB := float64(a.Width), float64(a.Height), false
 	if float64(b.Width)*float64(b.Height) < sw*sh {
-		small, sw, sh, side = b, float64(b.Width), float64(b.Height), 1
+		sw, sh, inB = float64(b.Width), float64(b.Height), true
 	}
 	x0, y0, x1, y1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
 	for _, k := range best {
-		kp := small.Keypoints[ps[k].a]
-		if side == 1 {
-			kp = small.Keypoints[ps[k].b]
+		x, y := cs[k].ax, cs[k].ay
+		if inB {
+			x, y = cs[k].bx, cs[k].by
 		}
-		x0, y0 = min(x0, float64(kp.X)), min(y0, float64(kp.Y))
-		x1, y1 = max(x1, float64(kp.X)), max(y1, float64(kp.Y))
+		x0, y0 = min(x0, x), min(y0, y)
+		x1, y1 = max(x1, x), max(y1, y)
 	}
 	r.Spread = round3((x1 - x0) * (y1 - y0) / (sw * sh))
 	r.OverlapA, r.OverlapB, r.RegionA, r.RegionB = overlap(a, b, bestT)
@@ -238,35 +257,53 @@ func Compare(a, b *Set, o MatchOptions) Result {
 	return r
 }
 
+const maxLevels = 16
+
+// levelScales[d+maxLevels] is the scale between pyramid levels d apart.
+var levelScales = func() [2*maxLevels + 1]float64 {
+	var out [2*maxLevels + 1]float64
+	for d := range out {
+		out[d] = math.Pow(1.25, float64(d-maxLevels))
+	}
+	return out
+}()
+
 // consistent checks that a match's own orientation and scale agree with
 // the transform: ORB keypoints turn and scale with the picture.
-func consistent(ka, kb Keypoint, t Transform) bool {
-	d := math.Remainder(float64(kb.Angle-ka.Angle)-t.Angle, 2*math.Pi)
-	if math.Abs(d) > 0.5 {
+func (p *corr) consistent(t Transform) bool {
+	d := p.turn - t.Angle
+	for d > math.Pi {
+		d -= 2 * math.Pi
+	}
+	for d < -math.Pi {
+		d += 2 * math.Pi
+	}
+	if d > 0.5 || d < -0.5 {
 		return false
 	}
 	// The pyramid levels' scale against the transform's, within a factor
 	// of two.
-	ls := math.Pow(1.25, float64(int(kb.Level)-int(ka.Level)))
-	q := t.Scale / ls
+	q := t.Scale / p.levelScale
 	return q > 0.5 && q < 2
 }
 
-// fromTwo is the similarity taking a1, a2 to b1, b2.
-func fromTwo(a1, a2, b1, b2 Keypoint) (Transform, bool) {
-	ax, ay := float64(a2.X-a1.X), float64(a2.Y-a1.Y)
-	bx, by := float64(b2.X-b1.X), float64(b2.Y-b1.Y)
-	la, lb := math.Hypot(ax, ay), math.Hypot(bx, by)
-	if la < 8 || lb < 8 {
+// fromTwo is the similarity taking the first pictures' points of two
+// matches to the second's.
+func fromTwo(p1, p2 *corr) (Transform, bool) {
+	ax, ay := p2.ax-p1.ax, p2.ay-p1.ay
+	bx, by := p2.bx-p1.bx, p2.by-p1.by
+	la2, lb2 := ax*ax+ay*ay, bx*bx+by*by
+	if la2 < 64 || lb2 < 64 {
 		return Transform{}, false
 	}
-	t := Transform{Scale: lb / la, Angle: math.Atan2(by, bx) - math.Atan2(ay, ax)}
+	// The complex ratio (bx+i by)/(ax+i ay) is scale and turn at once.
+	re, im := (bx*ax+by*ay)/la2, (by*ax-bx*ay)/la2
+	t := Transform{Scale: math.Sqrt(lb2 / la2), Angle: math.Atan2(im, re)}
 	if t.Scale < 0.2 || t.Scale > 5 {
 		return Transform{}, false
 	}
-	c, s := math.Cos(t.Angle), math.Sin(t.Angle)
-	t.TX = float64(b1.X) - t.Scale*(c*float64(a1.X)-s*float64(a1.Y))
-	t.TY = float64(b1.Y) - t.Scale*(s*float64(a1.X)+c*float64(a1.Y))
+	t.TX = p1.bx - (re*p1.ax - im*p1.ay)
+	t.TY = p1.by - (im*p1.ax + re*p1.ay)
 	return t, true
 }
 

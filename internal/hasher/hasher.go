@@ -13,6 +13,7 @@ import (
 
 	"github.com/ariadne-vid/ariadne/internal/digest"
 	"github.com/ariadne-vid/ariadne/internal/ffmpeg"
+	"github.com/ariadne-vid/ariadne/internal/features"
 	"github.com/ariadne-vid/ariadne/internal/imaging"
 	"github.com/ariadne-vid/ariadne/internal/metadata"
 	"github.com/ariadne-vid/ariadne/internal/pdq"
@@ -32,6 +33,10 @@ type Result struct {
 	PDQ         *pdq.Hash  `json:"pdq,omitempty"`
 	PDQQuality  *int       `json:"pdq_quality,omitempty"`
 	PDQDihedral []pdq.Hash `json:"pdq_dihedral,omitempty"`
+	// Features are the image's local features (Options.Features), and
+	// FeaturesMirrored its mirror image's (Options.Mirrored).
+	Features         *features.Set `json:"-"`
+	FeaturesMirrored *features.Set `json:"-"`
 	Orientation int        `json:"exif_orientation,omitempty"`
 	// Metadata is what the file says about itself (camera, time, place,
 	// document IDs, the embedded thumbnail's PDQ).
@@ -63,6 +68,10 @@ type Options struct {
 	MaxImageBytes int64
 	// AV hashes video (vPDQ) and audio (fingerprint) through ffmpeg.
 	AV AVOptions
+	// Features describes images by local features (internal/features),
+	// from the luma already decoded for PDQ; Mirrored describes their
+	// mirror image too, for lookups.
+	Features, Mirrored bool
 }
 
 // AVOptions configure video and audio hashing.
@@ -215,6 +224,12 @@ func (h *Hasher) addImage(res *Result, data []byte) {
 	if h.opts.Dihedral {
 		d := s.Dihedral()
 		res.PDQDihedral = d[:]
+	}
+	if h.opts.Features {
+		res.Features = features.FromLuma(img.Luma, img.LumaRows, img.LumaCols, img.Width, img.Height, features.Options{})
+		if h.opts.Mirrored {
+			res.FeaturesMirrored = features.FromLuma(img.Luma, img.LumaRows, img.LumaCols, img.Width, img.Height, features.Options{Mirror: true})
+		}
 	}
 	h.addMetadata(res, data, img.Metadata)
 }

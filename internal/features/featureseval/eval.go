@@ -93,6 +93,12 @@ func Prepare(m image.Image, quality int, query bool) (Picture, error) {
 	}
 	p := Picture{PDQ: pdq.FromLuma(img.Luma, img.LumaRows, img.LumaCols)}
 	p.Features = features.FromLuma(img.Luma, img.LumaRows, img.LumaCols, img.Width, img.Height, features.Options{})
+	if !query {
+		// As the store keeps it.
+		if p.Features, err = features.Decode(p.Features.Truncate(features.Stored).Encode()); err != nil {
+			return p, err
+		}
+	}
 	if query {
 		p.Mirrored = features.FromLuma(img.Luma, img.LumaRows, img.LumaCols, img.Width, img.Height, features.Options{Mirror: true})
 	}
@@ -240,11 +246,17 @@ func Run(s Spec, progress io.Writer) (Report, error) {
 	for i := range pics {
 		for j := i + 1; j < len(pics); j++ {
 			rep.Unrelated++
-			res := features.CompareMirrored(pics[i].Features, pics[i].Mirrored, pics[j].Features, features.MatchOptions{})
+			stored, err := features.Decode(pics[j].Features.Truncate(features.Stored).Encode())
+			if err != nil {
+				return rep, err
+			}
+			res := features.CompareMirrored(pics[i].Features, pics[i].Mirrored, stored, features.MatchOptions{})
 			rep.MaxInliers = max(rep.MaxInliers, res.Inliers)
 			if res.Match {
 				rep.LocalFalse++
-				fmt.Fprintf(progress, "false match: unrelated %d and %d: %d inliers, spread %.3f\n", i, j, res.Inliers, res.Spread)
+			}
+			if res.Inliers >= rep.MinInliersHit*2/3 {
+				fmt.Fprintf(progress, "unrelated %d and %d: %d inliers, spread %.3f, match %v\n", i, j, res.Inliers, res.Spread, res.Match)
 			}
 			if pdqMatch(pics[i].PDQ, pics[j].PDQ) {
 				rep.PDQFalse++
@@ -257,7 +269,9 @@ func Run(s Spec, progress io.Writer) (Report, error) {
 // WriteTable writes the report as docs/benchmarks.md shows it.
 func WriteTable(w io.Writer, r Report) {
 	fmt.Fprintf(w, "| alteration (%d originals) | local features | PDQ | either |\n|---|---|---|---|\n", r.Spec.Originals)
-	pct := func(n, of int) string { return fmt.Sprintf("%d/%d (%.0f%%)", n, of, 100*float64(n)/float64(max(1, of))) }
+	pct := func(n, of int) string {
+		return fmt.Sprintf("%d/%d (%.0f%%)", n, of, 100*float64(n)/float64(max(1, of)))
+	}
 	for _, row := range r.Rows {
 		note := ""
 		if row.WrongKind > 0 {
@@ -350,4 +364,3 @@ func rotate(m *image.NRGBA, deg float64) *image.NRGBA {
 	}
 	return out
 }
-
