@@ -139,3 +139,54 @@ func FuzzDecode(f *testing.F) {
 		features.Compare(s, s, features.MatchOptions{})
 	})
 }
+
+// TestIndex: in memory and in a file, pictures added one by one are
+// found by their altered copies, mirrored ones too, and nothing is found
+// for a picture that is not there. (The pictures are described from
+// their pixels, so that the test is of the index: featureseval measures
+// the whole path through the hashing decoder.)
+func TestIndex(t *testing.T) {
+	rooms := 12
+	var stored []*features.Set
+	describe := func(m image.Image) (*features.Set, *features.Set) {
+		g := grayOf(m)
+		return features.FromGray(g, features.Options{}), features.FromGray(g, features.Options{Mirror: true})
+	}
+	for i := range rooms {
+		s, _ := describe(synth.Room(uint64(40+i%5), uint64(900+i), 1024, 768))
+		stored = append(stored, s.Truncate(features.Stored))
+	}
+	mem := features.NewIndex(0)
+	file, err := features.NewFileIndex(0, t.TempDir()+"/features.idx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	for name, x := range map[string]*features.Index{"memory": mem, "file": file} {
+		for i, s := range stored {
+			if err := x.Add(uint64(1000+i), s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, q := range []int{0, 5, 11} {
+			m := synth.Room(uint64(40+q%5), uint64(900+q), 1024, 768)
+			for _, alt := range []func(*image.NRGBA) *image.NRGBA{
+				func(m *image.NRGBA) *image.NRGBA { return synth.Caption(m, "CAPTION") },
+				synth.Mirror,
+			} {
+				up, mirrored := describe(alt(m))
+				hits, err := x.Search(up, mirrored, features.SearchOptions{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(hits) != 1 || hits[0].ID != uint64(1000+q) {
+					t.Errorf("%s: room %d: hits %+v", name, q, hits)
+				}
+			}
+		}
+		up, mirrored := describe(synth.Room(41, 999, 1024, 768))
+		if hits, _ := x.Search(up, mirrored, features.SearchOptions{}); len(hits) != 0 {
+			t.Errorf("%s: a room not indexed found %+v", name, hits)
+		}
+	}
+}

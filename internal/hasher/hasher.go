@@ -12,8 +12,8 @@ import (
 	"strings"
 
 	"github.com/ariadne-vid/ariadne/internal/digest"
-	"github.com/ariadne-vid/ariadne/internal/ffmpeg"
 	"github.com/ariadne-vid/ariadne/internal/features"
+	"github.com/ariadne-vid/ariadne/internal/ffmpeg"
 	"github.com/ariadne-vid/ariadne/internal/imaging"
 	"github.com/ariadne-vid/ariadne/internal/metadata"
 	"github.com/ariadne-vid/ariadne/internal/pdq"
@@ -37,7 +37,7 @@ type Result struct {
 	// FeaturesMirrored its mirror image's (Options.Mirrored).
 	Features         *features.Set `json:"-"`
 	FeaturesMirrored *features.Set `json:"-"`
-	Orientation int        `json:"exif_orientation,omitempty"`
+	Orientation      int           `json:"exif_orientation,omitempty"`
 	// Metadata is what the file says about itself (camera, time, place,
 	// document IDs, the embedded thumbnail's PDQ).
 	Metadata *metadata.Metadata `json:"metadata,omitempty"`

@@ -18,6 +18,9 @@ type ScaleSpec struct {
 	PerImage int    // features kept per picture (0: features.Stored)
 	Pool     int    // generated rooms whose features the filler pictures are drawn from
 	Seed     uint64 // of everything
+	// File, when set, keeps the pictures' features in this file
+	// (features.NewFileIndex) instead of memory.
+	File string
 }
 
 // ScaleReport is what a lookup costs as the index grows.
@@ -57,6 +60,13 @@ func Scale(s ScaleSpec, progress io.Writer) (ScaleReport, error) {
 	}
 	fmt.Fprintf(progress, "%d pool descriptors from %d rooms\n", len(pool), s.Pool)
 	x := features.NewIndex(s.PerImage)
+	if s.File != "" {
+		var err error
+		if x, err = features.NewFileIndex(s.PerImage, s.File); err != nil {
+			return rep, err
+		}
+	}
+	defer x.Close()
 	per := s.PerImage
 	if per <= 0 {
 		per = features.Stored
@@ -67,7 +77,6 @@ func Scale(s ScaleSpec, progress io.Writer) (ScaleReport, error) {
 		realAt[q*s.Images/max(1, s.Queries)] = q
 	}
 	queries := make([]Picture, s.Queries)
-	storedOf := make([]*features.Set, s.Queries)
 	start := time.Now()
 	for i := range s.Images {
 		if q, ok := realAt[i]; ok {
@@ -76,8 +85,9 @@ func Scale(s ScaleSpec, progress io.Writer) (ScaleReport, error) {
 			if err != nil {
 				return rep, err
 			}
-			x.Add(uint64(i), stored.Features)
-			storedOf[q] = stored.Features.Truncate(per)
+			if err := x.Add(uint64(i), stored.Features); err != nil {
+				return rep, err
+			}
 			if queries[q], err = Prepare(crop(m, 0.1, 0.1, 0.1, 0.1), 90, true); err != nil {
 				return rep, err
 			}
@@ -93,7 +103,9 @@ func Scale(s ScaleSpec, progress io.Writer) (ScaleReport, error) {
 			}
 			set.Descriptors[k], set.Keypoints[k] = d, poolKP[j]
 		}
-		x.Add(uint64(i), set)
+		if err := x.Add(uint64(i), set); err != nil {
+			return rep, err
+		}
 		if (i+1)%100000 == 0 {
 			fmt.Fprintf(progress, "%d pictures indexed\n", i+1)
 		}
@@ -111,13 +123,13 @@ func Scale(s ScaleSpec, progress io.Writer) (ScaleReport, error) {
 	var times []float64
 	for q, p := range queries {
 		t := time.Now()
-		hits := x.Search(p.Features, p.Mirrored, features.SearchOptions{})
+		hits, err := x.Search(p.Features, p.Mirrored, features.SearchOptions{})
+		if err != nil {
+			return rep, err
+		}
 		times = append(times, float64(time.Since(t).Microseconds())/1000)
 		if len(hits) > 0 && hits[0].ID == inv[q] {
 			rep.Found++
-		} else {
-			r := features.CompareMirrored(p.Features, p.Mirrored, storedOf[q], features.MatchOptions{})
-			fmt.Fprintf(progress, "DEBUG miss %d: pairwise match %v inliers %d tentative %d; hits %d\n", q, r.Match, r.Inliers, r.Tentative, len(hits))
 		}
 		for _, h := range hits {
 			if h.ID != inv[q] {
