@@ -48,8 +48,8 @@ type Index struct {
 	mu       sync.RWMutex
 	perImage int
 	buckets  [tables][][]uint32 // key → slots of the pictures filed there
-	ids      []uint64 // slot → the caller's ID
-	sets     setStore // slot → the features, encoded (38 bytes each)
+	ids      []uint64           // slot → the caller's ID
+	sets     setStore           // slot → the features, encoded (38 bytes each)
 	postings int
 	scratch  sync.Pool // *scores
 }
