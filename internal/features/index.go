@@ -204,7 +204,7 @@ func (x *Index) Search(upright, mirrored *Set, o SearchOptions) ([]Hit, error) {
 				if len(list) == 0 || len(list) > limit {
 					continue
 				}
-				w := float32(math.Log(float64(n) / float64(len(list))))
+				w := float32(math.Log1p(float64(n) / float64(len(list))))
 				for _, slot := range list {
 					if sc.up[slot] == 0 && sc.mirrored[slot] == 0 {
 						sc.touched = append(sc.touched, slot)

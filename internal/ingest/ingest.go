@@ -71,6 +71,7 @@ func (o Options) withDefaults() Options {
 		o.MinQuality = pdq.DefaultMinQuality
 	}
 	o.Hasher.Dihedral = true
+	o.Hasher.Features = true // every image's local features are kept
 	return o
 }
 
@@ -166,6 +167,9 @@ func Run(ctx context.Context, st *store.Store, exhibit store.Exhibit, paths []st
 		return Summary{}, err
 	}
 	defer matcher.Close()
+	if err := matcher.ExcludeExhibit(ctx, exhibit.ID); err != nil {
+		return Summary{}, err
+	}
 	pdqVersion, vpdqVersion := opts.signalVersions()
 	run, err := startRun(ctx, st, exhibit, walker.absRoots(), opts, pdqVersion)
 	if err != nil {
@@ -183,6 +187,9 @@ func Run(ctx context.Context, st *store.Store, exhibit store.Exhibit, paths []st
 	tasks := make(chan task, opts.Jobs*4)
 	hashed := make(chan *record, opts.Jobs*16)
 	matched := make(chan []*record, 2)
+	// Mirrored features only serve lookups, and only when known media
+	// have features to compare.
+	opts.Hasher.Mirrored = matcher.LocalFeatures()
 	pool := &hashPool{jobs: opts.Jobs, hasher: opts.Hasher, limits: opts.Archive}
 	stage := &matchStage{matcher: matcher, size: opts.BatchSize, delay: opts.BatchDelay}
 	writer := &batchWriter{st: st, exhibitID: exhibit.ID, pdqVersion: pdqVersion, vpdqVersion: vpdqVersion, rehash: opts.Rehash, progress: progress, sum: &sum}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ariadne-vid/ariadne/internal/archive"
 	"github.com/ariadne-vid/ariadne/internal/audio"
+	"github.com/ariadne-vid/ariadne/internal/features"
 	"github.com/ariadne-vid/ariadne/internal/hasher"
 	"github.com/ariadne-vid/ariadne/internal/match"
 	"github.com/ariadne-vid/ariadne/internal/pdq"
@@ -45,6 +46,7 @@ func (r *record) query() match.Query {
 		q.PDQ, q.PDQQuality, q.Dihedral = r.res.PDQ, *r.res.PDQQuality, r.dihedral
 	}
 	q.VPDQ, q.Audio, q.AudioAtSpeeds = r.res.VPDQFrames, r.res.AudioItems, r.res.AudioAtSpeeds
+	q.Features, q.FeaturesMirrored = r.res.Features, r.res.FeaturesMirrored
 	if md := r.res.Metadata; md != nil && md.ThumbnailPDQ != "" {
 		if h, err := pdq.ParseHex(md.ThumbnailPDQ); err == nil {
 			q.Thumbnail, q.ThumbnailQuality = &h, *md.ThumbnailQuality
@@ -82,6 +84,9 @@ func (r *record) ingested(pdqVersion, vpdqVersion string) store.IngestedFile {
 	out := store.IngestedFile{File: r.file, Media: r.media, Matches: r.matches}
 	if r.media != nil {
 		out.Metadata = r.res.Metadata
+		if f := r.res.Features; f != nil && f.Len() > 0 {
+			out.Features, out.FeaturesVersion = f.Truncate(features.Stored).Encode(), features.Version
+		}
 	}
 	if r.media != nil && len(r.res.VPDQ) > 0 {
 		out.AVSignals = append(out.AVSignals, store.Signal{Type: store.SignalVPDQ, Value: strings.Join(r.res.VPDQ, "\n") + "\n", Version: vpdqVersion})

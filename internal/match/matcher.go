@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/ariadne-vid/ariadne/internal/digest"
+	"github.com/ariadne-vid/ariadne/internal/features"
 	"github.com/ariadne-vid/ariadne/internal/index"
 	"github.com/ariadne-vid/ariadne/internal/pdq"
 	"github.com/ariadne-vid/ariadne/internal/store"
@@ -38,6 +39,7 @@ type Matcher struct {
 	// (hits are rare, so this stays small).
 	entries memo[store.EntryRef]
 	av      *avMatcher
+	local   *localMatcher
 }
 
 // NewMatcher loads the known-bad PDQ hashes into an index. With a cache
@@ -57,6 +59,10 @@ func NewMatcher(ctx context.Context, st *store.Store, cachePath string, minQuali
 	// cachePath-audio..., not cachePath.*: removeStaleCaches(cachePath)
 	// would take those for stale PDQ indexes.
 	if m.av, err = newAVMatcher(ctx, st, cachePath, state); err != nil {
+		return nil, err
+	}
+	if m.local, err = newLocalMatcher(ctx, st); err != nil {
+		m.av.close()
 		return nil, err
 	}
 	cache := ""
@@ -113,6 +119,10 @@ func removeStaleCaches(prefix string) {
 // Len is the number of known-bad PDQ hashes indexed.
 func (m *Matcher) Len() int { return m.ix.Len() }
 
+// LocalFeatures reports whether known media can be matched by local
+// features: queries then want their mirrored features too.
+func (m *Matcher) LocalFeatures() bool { return !m.local.empty() }
+
 // Close releases the indexes.
 func (m *Matcher) Close() {
 	m.ix.Close()
@@ -131,6 +141,9 @@ type Query struct {
 	VPDQ             []video.Frame
 	Audio            []uint32   // fingerprint items
 	AudioAtSpeeds    [][]uint32 // fingerprints at audio.Speeds (hasher.Result.AudioAtSpeeds)
+	// Features are a picture's local features, and FeaturesMirrored its
+	// mirror image's (nil: not compared mirrored).
+	Features, FeaturesMirrored *features.Set
 }
 
 // Result is what the known sets say of one media.
@@ -254,6 +267,9 @@ func (m *Matcher) Match(ctx context.Context, queries []Query) ([]Result, error) 
 			if err := m.av.match(ctx, j); err != nil {
 				return nil, err
 			}
+		}
+		if err := m.local.match(j); err != nil {
+			return nil, err
 		}
 		if m.maxRadius > 0 && len(j.q.VPDQ) > 0 {
 			if err := m.matchFrames(ctx, sr, j); err != nil {

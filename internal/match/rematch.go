@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ariadne-vid/ariadne/internal/audio"
+	"github.com/ariadne-vid/ariadne/internal/features"
 	"github.com/ariadne-vid/ariadne/internal/pdq"
 	"github.com/ariadne-vid/ariadne/internal/store"
 	"github.com/ariadne-vid/ariadne/internal/video"
@@ -91,9 +92,22 @@ func Rematch(ctx context.Context, st *store.Store, caseID, exhibitID int64, opts
 		if err != nil {
 			return sum, fmt.Errorf("rematch: %w", err)
 		}
+		var feats map[int64][]byte
+		if matcher.LocalFeatures() {
+			if feats, err = st.FeaturesOf(ctx, features.Version, ids); err != nil {
+				return sum, fmt.Errorf("rematch: %w", err)
+			}
+		}
 		queries := make([]Query, len(part))
 		for i, m := range part {
 			queries[i] = m.query(av[m.media.ID])
+			if data, ok := feats[m.media.ID]; ok {
+				// Upright only: a mirror image's features need the picture,
+				// which rematch does not read again.
+				if queries[i].Features, err = features.Decode(data); err != nil {
+					slog.Warn("stored local features unreadable; media not matched by them", "sha256", m.media.SHA256, "err", err)
+				}
+			}
 		}
 		results, err := matcher.Match(ctx, queries)
 		if err != nil {

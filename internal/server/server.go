@@ -577,5 +577,5 @@ func (s *Server) hashUpload(w http.ResponseWriter, r *http.Request) (hasher.Resu
 // DefaultHasher is the hashing posted content gets: the photo fast path
 // (as ingest), and video and audio when ffmpeg is there.
 func DefaultHasher(av hasher.AVOptions) hasher.Options {
-	return hasher.Options{Imaging: imaging.Options{Fast: true}, AV: av}
+	return hasher.Options{Imaging: imaging.Options{Fast: true}, AV: av, Features: true, Mirrored: true}
 }

@@ -66,7 +66,11 @@ type IngestedFile struct {
 	// AVSignals are the long ones (vPDQ, audio fingerprint): one per
 	// media, type and version.
 	AVSignals []Signal
-	Matches   []Match // MediaID is filled in by the write
+	// Features are the image's local features, encoded, of
+	// FeaturesVersion (nil: none).
+	Features        []byte
+	FeaturesVersion string
+	Matches         []Match // MediaID is filled in by the write
 	// Metadata is what the media says about itself (nil: nothing); kept
 	// once per media, as first recorded.
 	Metadata *metadata.Metadata
@@ -113,6 +117,12 @@ func (s *Store) WriteIngested(ctx context.Context, exhibitID int64, batch []Inge
 			return err
 		}
 		defer meta.Close()
+		feats, err := tx.PrepareContext(ctx, s.rebind(`INSERT INTO media_features (media_id, version, data) VALUES (?, ?, ?)
+			ON CONFLICT (media_id, version) DO NOTHING`))
+		if err != nil {
+			return err
+		}
+		defer feats.Close()
 		t := now()
 		for _, f := range batch {
 			var mediaID any
@@ -144,6 +154,11 @@ func (s *Store) WriteIngested(ctx context.Context, exhibitID int64, batch []Inge
 				if md := f.Metadata; !md.Empty() {
 					if _, err := meta.ExecContext(ctx, metadataArgs(id, md)...); err != nil {
 						return fmt.Errorf("save metadata of %s: %w", f.File.Path, err)
+					}
+				}
+				if f.Features != nil {
+					if _, err := feats.ExecContext(ctx, id, f.FeaturesVersion, f.Features); err != nil {
+						return fmt.Errorf("save local features of %s: %w", f.File.Path, err)
 					}
 				}
 			}
@@ -362,8 +377,11 @@ const (
 
 // Signal types of video and audio.
 const (
-	SignalVPDQ        = "vpdq"        // the reference's lines
-	SignalChromaprint = "chromaprint" // as fpcalc prints it
+	SignalVPDQ = "vpdq" // the reference's lines
+	// SignalLocalFeatures is a match by local features (internal/features):
+	// a copy of media that matched the entry by another signal.
+	SignalLocalFeatures = "local-features"
+	SignalChromaprint   = "chromaprint" // as fpcalc prints it
 	// SignalVPDQFrame is the match type of a still image whose PDQ is
 	// near a frame of a known video (a frame grabbed from it).
 	SignalVPDQFrame = "vpdq-frame"

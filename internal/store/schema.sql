@@ -475,3 +475,13 @@ CREATE TABLE category_mapping (
 	created_at TEXT NOT NULL,
 	UNIQUE (agency_id, from_scheme, to_scheme)
 );
+
+-- migration 15: local features of media (internal/features: keypoints
+-- and binary descriptors, encoded), to match crops, captions and views
+-- of the same place; one row per media and extraction version.
+CREATE TABLE media_features (
+	media_id BIGINT NOT NULL REFERENCES media(id),
+	version TEXT NOT NULL,
+	data {BYTES} NOT NULL,
+	PRIMARY KEY (media_id, version)
+);

@@ -1,0 +1,84 @@
+package ingest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"image"
+	"image/draw"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/ariadne-vid/ariadne/internal/match"
+	"github.com/ariadne-vid/ariadne/internal/store"
+	"github.com/ariadne-vid/ariadne/internal/store/storetest"
+	"github.com/ariadne-vid/ariadne/internal/synth"
+)
+
+// TestLocalFeaturesFindCrops: every image's local features are stored;
+// once a picture is known (its hash in a known-bad set), a cropped and
+// captioned copy of it, which its PDQ misses, is near that entry by
+// local features — at ingest, and at rematch for a copy ingested before.
+func TestLocalFeaturesFindCrops(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		f := newBareFixture(t, e)
+		dir := t.TempDir()
+		room := synth.Room(8, 21, 1024, 768)
+		crop := image.NewNRGBA(image.Rect(0, 0, 820, 615))
+		draw.Draw(crop, crop.Bounds(), room, image.Point{102, 77}, draw.Src)
+		original := encodeJPEG(t, room, 90)
+		root := filepath.Join(dir, "ex")
+		os.MkdirAll(root, 0o755)
+		os.WriteFile(filepath.Join(root, "original.jpg"), original, 0o644)
+		os.WriteFile(filepath.Join(root, "early-copy.jpg"), encodeJPEG(t, synth.Caption(crop, "EARLY"), 85), 0o644)
+
+		bad, _ := f.st.SaveHashSet(ctx, store.HashSet{Name: "bad", Kind: store.KnownBad, Radius: 31})
+		storetest.WriteEntries(t, f.st, bad.ID, store.Entry{Key: "orig", SHA256: sha256Hex(original)})
+		f.run(t, ctx, Options{}, root)
+		files := f.files(t)
+		if files["ex/original.jpg"].class != "known" || files["ex/early-copy.jpg"].class != "new" {
+			t.Fatalf("first run: %+v", files)
+		}
+		c, _ := f.st.CaseByNumber(ctx, "T-1")
+		ids, _, _ := f.st.CaseMediaIDs(ctx, c.ID)
+		stored, err := f.st.FeaturesOf(ctx, "orb1", ids)
+		if err != nil || len(stored) != 2 {
+			t.Fatalf("stored features of %d media (%v), want 2", len(stored), err)
+		}
+
+		n := 0
+		if err := f.st.MediaFeatures(ctx, "orb1", true, func(int64, []byte) error { n++; return nil }); err != nil || n != 1 {
+			t.Fatalf("features of known media: %d, %v", n, err)
+		}
+		// Rematch finds the copy ingested before its original was known.
+		if _, err := match.Rematch(ctx, f.st, c.ID, 0, match.RematchOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		// A copy in a later exhibit, mirrored too, is near at ingest.
+		later := filepath.Join(dir, "later")
+		os.MkdirAll(later, 0o755)
+		os.WriteFile(filepath.Join(later, "copy.jpg"), encodeJPEG(t, synth.Mirror(synth.Caption(crop, "LATER")), 80), 0o644)
+		ex2, err := f.st.AddExhibit(ctx, store.Exhibit{CaseNumber: "T-1", Label: "E2"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Run(ctx, f.st, ex2, []string{later}, Options{}, nil); err != nil {
+			t.Fatal(err)
+		}
+		_, signals := classesAndMatches(t, f.st, "T-1")
+		files = f.files(t)
+		if p := "ex/early-copy.jpg"; files[p].class != "near" || len(signals[p]) != 1 || signals[p][0] != store.SignalLocalFeatures {
+			t.Errorf("%s after rematch: class %q, matches %v; want near by local-features", p, files[p].class, signals[p])
+		}
+		if p := "later/copy.jpg"; len(signals[p]) != 1 || signals[p][0] != store.SignalLocalFeatures {
+			t.Errorf("%s: matches %v; want near by local-features", p, signals[p])
+		}
+	})
+}
+
+func sha256Hex(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
