@@ -26,12 +26,13 @@ const (
 	RuleSeriesOfNear  = "series-of-near"   // a near-duplicate of media confirmed in a series
 	RuleDevice        = "device"           // one camera serial, image unique ID or XMP document ID
 	RulePlace         = "place"            // positions within PlaceRadiusKm
+	RuleSamePlace     = "same-place"       // pictures sharing a region by local features
 	RuleOtherAgency   = "other-agency"     // another agency's case holds it (deconfliction)
 	RuleSetCategory   = "set-category"     // a matched entry's category, as a vote
 )
 
 // Rules lists the rules in the order Suggest runs them.
-var Rules = []string{RuleNearDuplicate, RuleSameKnown, RuleKnownSeries, RuleSeriesOfNear, RuleDevice, RulePlace, RuleOtherAgency, RuleSetCategory}
+var Rules = []string{RuleNearDuplicate, RuleSameKnown, RuleKnownSeries, RuleSeriesOfNear, RuleDevice, RulePlace, RuleSamePlace, RuleOtherAgency, RuleSetCategory}
 
 // SuggestBy is who the rules' links say made them.
 const SuggestBy = "ariadne suggest"
@@ -128,7 +129,11 @@ func (g *Graph) Suggest(ctx context.Context, c store.Case, opts SuggestOptions) 
 	if err != nil {
 		return nil, err
 	}
-	near := joinNear(nearDuplicates(ms, opts), av)
+	localNear, samePlace, madePlaces, err := g.localFeatures(ctx, c, ms)
+	if err != nil {
+		return nil, err
+	}
+	near := joinNear(nearDuplicates(ms, opts), append(av, localNear...))
 	if err := record(RuleNearDuplicate, near, 0); err != nil {
 		return nil, err
 	}
@@ -162,6 +167,9 @@ func (g *Graph) Suggest(ctx context.Context, c store.Case, opts SuggestOptions) 
 		return nil, err
 	}
 	if err := record(RulePlace, places, made); err != nil {
+		return nil, err
+	}
+	if err := record(RuleSamePlace, samePlace, madePlaces); err != nil {
 		return nil, err
 	}
 	others, err := g.otherAgencies(ctx, c, ms)
