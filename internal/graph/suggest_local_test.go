@@ -41,8 +41,8 @@ func TestLocalFeatureSuggestions(t *testing.T) {
 		roomA, roomB := synth.Room(4, 31, 1024, 768), synth.Room(6, 32, 1024, 768)
 		dir := t.TempDir()
 		for name, m := range map[string]image.Image{
-			"a.jpg":       roomA,
-			"a-crop.jpg":  synth.Caption(sub(roomA, image.Rect(102, 77, 922, 691)), "REPOSTED"),
+			"a.jpg":      roomA,
+			"a-crop.jpg": synth.Caption(sub(roomA, image.Rect(102, 77, 922, 691)), "REPOSTED"),
 			// Two views of one room sharing about half of each.
 			"b-left.jpg":  sub(roomB, image.Rect(0, 0, 700, 768)),
 			"b-right.jpg": sub(roomB, image.Rect(324, 0, 1024, 768)),
