@@ -18,12 +18,12 @@ import (
 )
 
 func init() {
-	register(command{name: "bench", summary: "measure speed: bench hash|index|index-data|import|ingest|exhibit|video|audio|suggest", run: runBench})
+	register(command{name: "bench", summary: "measure speed: bench hash|index|index-data|import|ingest|exhibit|video|audio|suggest|local-features|local-index", run: runBench})
 }
 
 func runBench(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usageErr("bench what? (hash, index, index-data, import, ingest, exhibit, video, audio, suggest)")
+		return usageErr("bench what? (hash, index, index-data, import, ingest, exhibit, video, audio, suggest, local-features, local-index)")
 	}
 	switch args[0] {
 	case "hash":
@@ -42,10 +42,14 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 		return benchVideo(args[1:], stdout, stderr)
 	case "audio":
 		return benchAudio(args[1:], stdout, stderr)
+	case "local-features":
+		return benchLocalFeatures(args[1:], stdout, stderr)
+	case "local-index":
+		return benchLocalIndex(args[1:], stdout, stderr)
 	case "suggest":
 		return benchSuggest(args[1:], stdout, stderr)
 	}
-	return usageErr("unknown benchmark %q (hash, index, index-data, import, ingest, exhibit, video, audio, suggest)", args[0])
+	return usageErr("unknown benchmark %q (hash, index, index-data, import, ingest, exhibit, video, audio, suggest, local-features, local-index)", args[0])
 }
 
 // measure runs fn and returns its wall and CPU time.
