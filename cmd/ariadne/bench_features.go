@@ -14,11 +14,12 @@ import (
 // rooms: recall per alteration next to PDQ's, and false matches among
 // every pair of unrelated pictures, as a Markdown table.
 func benchLocalFeatures(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("bench local-features", "[--originals N] [--unrelated N] [--seed S]", stderr)
+	fs := newFlags("bench local-features", "[--originals N] [--unrelated N] [--seed S] [--photos DIR]", stderr)
 	spec := featureseval.DefaultSpec
 	fs.IntVar(&spec.Originals, "originals", spec.Originals, "pictures altered in every way")
 	fs.IntVar(&spec.Unrelated, "unrelated", spec.Unrelated, "pictures compared pairwise for false matches")
 	fs.Uint64Var(&spec.Seed, "seed", spec.Seed, "seed of every picture")
+	fs.StringVar(&spec.PhotoDir, "photos", "", "photographs made by ../shared/bench/make_corpus.sh instead of generated rooms")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}

@@ -31,6 +31,13 @@ type Spec struct {
 	Unrelated int    // pictures compared pairwise for false matches (the originals among them)
 	Seed      uint64 // of every picture
 	Width     int    // of the originals (height 3/4 of it)
+	// PhotoDir, when set, takes the originals and the unrelated pictures
+	// from a folder of photographs made by ../shared/bench/make_corpus.sh
+	// (crops of Debian's wallpaper photographs, with a manifest.csv
+	// naming each one's base photograph and crop) instead of generating
+	// rooms. Two crops of one base photograph that overlap are not
+	// unrelated: they are counted as the same place.
+	PhotoDir string
 }
 
 // DefaultSpec is the benchmark of docs/benchmarks.md: 40 originals, as
@@ -135,6 +142,10 @@ type Report struct {
 	PDQFalse      int   `json:"pdq_false_matches"`
 	MaxInliers    int   `json:"max_unrelated_inliers"` // the most inliers any unrelated pair reached
 	MinInliersHit int   `json:"min_inliers"`           // the threshold, for the margin
+	// Photographs only: pairs of crops of one photograph sharing at least
+	// a quarter of the smaller, and how many matched.
+	SamePhotoPairs int `json:"same_photo_pairs,omitempty"`
+	SamePhotoFound int `json:"same_photo_found,omitempty"`
 }
 
 // original is the i-th original: a room of one of 13 styles.
@@ -168,10 +179,36 @@ func unrelated(s Spec, i int) *image.NRGBA {
 	return synth.Room(s.Seed*1000+uint64(i%13), s.Seed*100000+50000+uint64(i), w, w*3/4)
 }
 
+// source gives a run its pictures.
+type source interface {
+	original(i int) (*image.NRGBA, error)
+	unrelated(i int) (*image.NRGBA, error)
+	// overlap is the share of the smaller of two unrelated pictures that
+	// shows what the other shows (0 for pictures of different things).
+	overlap(i, j int) float64
+}
+
+type rooms struct{ s Spec }
+
+func (r rooms) original(i int) (*image.NRGBA, error)  { return original(r.s.Seed, i, r.s.Width), nil }
+func (r rooms) unrelated(i int) (*image.NRGBA, error) { return unrelated(r.s, i), nil }
+func (r rooms) overlap(i, j int) float64              { return 0 }
+
 // Run measures; progress, if not nil, gets a line per stage.
 func Run(s Spec, progress io.Writer) (Report, error) {
 	if progress == nil {
 		progress = io.Discard
+	}
+	var src source = rooms{s}
+	if s.PhotoDir != "" {
+		ps, err := openPhotos(s.PhotoDir, s.Width)
+		if err != nil {
+			return Report{}, err
+		}
+		if len(ps.rows) < max(s.Originals, s.Unrelated) {
+			return Report{}, fmt.Errorf("%s holds %d photographs, fewer than the %d asked for", s.PhotoDir, len(ps.rows), max(s.Originals, s.Unrelated))
+		}
+		src = ps
 	}
 	rep := Report{Spec: s, MinInliersHit: features.DefaultMatch.MinInliers}
 	originals := make([]Picture, s.Originals)
@@ -180,7 +217,10 @@ func Run(s Spec, progress io.Writer) (Report, error) {
 		rows[i].Alteration = Alterations[i].Name
 	}
 	for i := range s.Originals {
-		m := original(s.Seed, i, s.Width)
+		m, err := src.original(i)
+		if err != nil {
+			return rep, err
+		}
 		o, err := Prepare(m, 90, false)
 		if err != nil {
 			return rep, err
@@ -236,7 +276,11 @@ func Run(s Spec, progress io.Writer) (Report, error) {
 	rep.Rows = rows
 	pics := make([]Picture, s.Unrelated)
 	for i := range s.Unrelated {
-		p, err := Prepare(unrelated(s, i), 90, true)
+		m, err := src.unrelated(i)
+		if err != nil {
+			return rep, err
+		}
+		p, err := Prepare(m, 90, true)
 		if err != nil {
 			return rep, err
 		}
@@ -251,6 +295,17 @@ func Run(s Spec, progress io.Writer) (Report, error) {
 				return rep, err
 			}
 			res := features.CompareMirrored(pics[i].Features, pics[i].Mirrored, stored, features.MatchOptions{})
+			if ov := src.overlap(i, j); ov > 0 {
+				// Two crops of one photograph: not unrelated.
+				if ov >= 0.25 {
+					rep.SamePhotoPairs++
+					if res.Match {
+						rep.SamePhotoFound++
+					}
+				}
+				rep.Unrelated--
+				continue
+			}
 			rep.MaxInliers = max(rep.MaxInliers, res.Inliers)
 			if res.Match {
 				rep.LocalFalse++
@@ -281,6 +336,9 @@ func WriteTable(w io.Writer, r Report) {
 	}
 	fmt.Fprintf(w, "\nUnrelated pairs: %d; false matches: local features %d, PDQ %d; the most inliers of an unrelated pair: %d (threshold %d).\n",
 		r.Unrelated, r.LocalFalse, r.PDQFalse, r.MaxInliers, r.MinInliersHit)
+	if r.SamePhotoPairs > 0 {
+		fmt.Fprintf(w, "Crops of one photograph sharing at least a quarter of the smaller: %s matched.\n", pct(r.SamePhotoFound, r.SamePhotoPairs))
+	}
 }
 
 func crop(m *image.NRGBA, left, top, right, bottom float64) *image.NRGBA {
