@@ -104,16 +104,17 @@ func (x *Index) Add(id uint64, s *Set) error {
 		return err
 	}
 	x.ids = append(x.ids, id)
+	keys := make([]uint32, len(s.Descriptors))
 	for t := range tables {
-		seen := map[uint32]bool{}
 		for i := range s.Descriptors {
-			k := key(&s.Descriptors[i], t)
-			if !seen[k] { // a picture votes once per key
-				seen[k] = true
-				x.buckets[t][k] = append(x.buckets[t][k], slot)
-				x.postings++
-			}
+			keys[i] = key(&s.Descriptors[i], t)
 		}
+		slices.Sort(keys)
+		for _, k := range slices.Compact(keys) { // a picture is filed once per key
+			x.buckets[t][k] = append(x.buckets[t][k], slot)
+			x.postings++
+		}
+		keys = keys[:len(s.Descriptors)]
 	}
 	return nil
 }
@@ -192,14 +193,13 @@ func (x *Index) Search(upright, mirrored *Set, o SearchOptions) ([]Hit, error) {
 			return
 		}
 		v := s.Truncate(o.Voters)
+		keys := make([]uint32, v.Len())
 		for t := range tables {
-			seen := map[uint32]bool{}
 			for i := range v.Descriptors {
-				k := key(&v.Descriptors[i], t)
-				if seen[k] {
-					continue
-				}
-				seen[k] = true
+				keys[i] = key(&v.Descriptors[i], t)
+			}
+			slices.Sort(keys)
+			for _, k := range slices.Compact(keys) {
 				list := x.buckets[t][k]
 				if len(list) == 0 || len(list) > limit {
 					continue
@@ -223,25 +223,28 @@ func (x *Index) Search(upright, mirrored *Set, o SearchOptions) ([]Hit, error) {
 		up, mirr float32
 	}
 	best := func(c cand) float32 { return max(c.up, c.mirr) }
+	before := func(a, b cand) bool { return best(a) > best(b) || best(a) == best(b) && a.slot < b.slot }
 	var top []cand
+	worst := -1 // the index in top of the one the next better candidate replaces
 	for _, slot := range sc.touched {
 		c := cand{slot, sc.up[slot], sc.mirrored[slot]}
 		sc.up[slot], sc.mirrored[slot] = 0, 0
-		if best(c) < float32(o.MinVotes) {
+		if best(c) < float32(o.MinVotes) || worst >= 0 && !before(c, top[worst]) {
 			continue
 		}
 		if len(top) < o.Candidates {
 			top = append(top, c)
-			continue
+			if len(top) < o.Candidates {
+				continue
+			}
+		} else {
+			top[worst] = c
 		}
-		worst := 0
+		worst = 0
 		for i := range top {
-			if best(top[i]) < best(top[worst]) || best(top[i]) == best(top[worst]) && top[i].slot > top[worst].slot {
+			if before(top[worst], top[i]) {
 				worst = i
 			}
-		}
-		if best(c) > best(top[worst]) || best(c) == best(top[worst]) && c.slot < top[worst].slot {
-			top[worst] = c
 		}
 	}
 	var hits []Hit
