@@ -1,6 +1,7 @@
 package features
 
 import (
+	"cmp"
 	"math"
 	"math/bits"
 	"math/rand/v2"
@@ -36,28 +37,9 @@ var DefaultMatch = MatchOptions{MaxDistance: 64, Ratio: 0.85, Tolerance: 6, MinI
 
 func (o MatchOptions) withDefaults() MatchOptions {
 	d := DefaultMatch
-	if o.MaxDistance == 0 {
-		o.MaxDistance = d.MaxDistance
-	}
-	if o.Ratio == 0 {
-		o.Ratio = d.Ratio
-	}
-	if o.Tolerance == 0 {
-		o.Tolerance = d.Tolerance
-	}
-	if o.MinInliers == 0 {
-		o.MinInliers = d.MinInliers
-	}
-	if o.MinSpread == 0 {
-		o.MinSpread = d.MinSpread
-	}
-	if o.CopyOverlap == 0 {
-		o.CopyOverlap = d.CopyOverlap
-	}
-	if o.Iterations == 0 {
-		o.Iterations = d.Iterations
-	}
-	return o
+	return MatchOptions{MaxDistance: cmp.Or(o.MaxDistance, d.MaxDistance), Ratio: cmp.Or(o.Ratio, d.Ratio), Tolerance: cmp.Or(o.Tolerance, d.Tolerance),
+		MinInliers: cmp.Or(o.MinInliers, d.MinInliers), MinSpread: cmp.Or(o.MinSpread, d.MinSpread), CopyOverlap: cmp.Or(o.CopyOverlap, d.CopyOverlap),
+		Iterations: cmp.Or(o.Iterations, d.Iterations)}
 }
 
 // Transform maps a point of the first picture to the second: scale, then

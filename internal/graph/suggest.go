@@ -205,10 +205,7 @@ func (g *Graph) caseMedia(ctx context.Context, c store.Case) ([]*media, error) {
 		return nil, fmt.Errorf("media of case %s: %w", c.Number, err)
 	}
 	slices.SortFunc(ms, func(a, b *media) int { return cmp.Compare(a.sha, b.sha) })
-	ids := make([]int64, len(ms))
-	for i, m := range ms {
-		ids[i] = m.id
-	}
+	ids := mediaIDs(ms)
 	meta, err := g.st.MetadataOf(ctx, ids)
 	if err != nil {
 		return nil, err
@@ -224,6 +221,14 @@ func (g *Graph) caseMedia(ctx context.Context, c store.Case) ([]*media, error) {
 }
 
 func mediaRef(m *media) store.Ref { return store.Ref{Kind: store.NodeMedia, ID: m.id} }
+
+func mediaIDs(ms []*media) []int64 {
+	ids := make([]int64, len(ms))
+	for i, m := range ms {
+		ids[i] = m.id
+	}
+	return ids
+}
 
 // pair orders two media so a symmetric link is recorded one way.
 func pair(a, b *media) (store.Ref, store.Ref) {

@@ -23,11 +23,7 @@ import (
 // index and from shared fingerprint items, so the cost follows the
 // material, not the square of the case.
 func (g *Graph) avNearDuplicates(ctx context.Context, ms []*media) ([]suggestion, error) {
-	ids := make([]int64, len(ms))
-	for i, m := range ms {
-		ids[i] = m.id
-	}
-	signals, err := g.st.AVSignalsOf(ctx, ids)
+	signals, err := g.st.AVSignalsOf(ctx, mediaIDs(ms))
 	if err != nil {
 		return nil, err
 	}

@@ -19,11 +19,7 @@ import (
 // per group of such pictures, with the overlapping regions as evidence,
 // and not near-duplicates.
 func (g *Graph) localFeatures(ctx context.Context, c store.Case, ms []*media) (near, same []suggestion, made int, err error) {
-	ids := make([]int64, len(ms))
-	for i, m := range ms {
-		ids[i] = m.id
-	}
-	stored, err := g.st.FeaturesOf(ctx, features.Version, ids)
+	stored, err := g.st.FeaturesOf(ctx, features.Version, mediaIDs(ms))
 	if err != nil || len(stored) < 2 {
 		return nil, nil, 0, err
 	}
