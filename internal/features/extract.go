@@ -265,7 +265,16 @@ func extract(g *gray, o Options) *Set {
 			level = resize(g, w, h)
 		}
 		want := int(math.Ceil(float64(o.MaxFeatures) * shares[l] / total))
-		cs := spread(corners(level, o.Threshold), level.w, level.h, want)
+		found := corners(level, o.Threshold)
+		// A smooth picture (sky, water, fog, a plain wall) has few strong
+		// corners: weaker ones are better than none.
+		for _, weaker := range []int{o.Threshold / 2, o.Threshold / 4} {
+			if len(found) >= want || weaker < 2 {
+				break
+			}
+			found = corners(level, weaker)
+		}
+		cs := spread(found, level.w, level.h, want)
 		smooth := newIntegral(level)
 		scale := float32(math.Pow(o.ScaleFactor, float64(l)))
 		for _, c := range cs {

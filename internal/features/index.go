@@ -19,6 +19,7 @@ import (
 const (
 	tables  = 3
 	keyBits = 16
+	listed  = 128 // a picture's strongest features filed in the lists
 )
 
 // balancedBits are the tests nearest an even split, most balanced first.
@@ -104,17 +105,20 @@ func (x *Index) Add(id uint64, s *Set) error {
 		return err
 	}
 	x.ids = append(x.ids, id)
-	keys := make([]uint32, len(s.Descriptors))
+	// Only the strongest features are filed: they find the candidates,
+	// and all of them verify.
+	filed := s.Truncate(listed)
+	keys := make([]uint32, filed.Len())
 	for t := range tables {
-		for i := range s.Descriptors {
-			keys[i] = key(&s.Descriptors[i], t)
+		for i := range filed.Descriptors {
+			keys[i] = key(&filed.Descriptors[i], t)
 		}
 		slices.Sort(keys)
 		for _, k := range slices.Compact(keys) { // a picture is filed once per key
 			x.buckets[t][k] = append(x.buckets[t][k], slot)
 			x.postings++
 		}
-		keys = keys[:len(s.Descriptors)]
+		keys = keys[:filed.Len()]
 	}
 	return nil
 }
@@ -142,7 +146,7 @@ type SearchOptions struct {
 	Candidates int
 	MinVotes   int
 	// Voters is how many of the query's strongest features vote (default
-	// 200; all of them take part in verification).
+	// 150; all of them take part in verification).
 	Voters int
 	Match  MatchOptions
 }
@@ -165,7 +169,7 @@ func (x *Index) Search(upright, mirrored *Set, o SearchOptions) ([]Hit, error) {
 		o.MinVotes = 4
 	}
 	if o.Voters <= 0 {
-		o.Voters = 200
+		o.Voters = 150
 	}
 	x.mu.RLock()
 	defer x.mu.RUnlock()

@@ -23,6 +23,10 @@ type MatchOptions struct {
 	// must cover (so a patch of repeated texture does not match alone).
 	MinInliers int
 	MinSpread  float64
+	// DenseInliers is how many agreeing matches are enough however
+	// small the area they cover (then at least 1% of the smaller
+	// picture): a copy of a picture whose detail is all in one object.
+	DenseInliers int
 	// CopyOverlap is the share of one picture lying inside the other from
 	// which the two are a copy (a crop, a caption, a border); below it
 	// they only share a region: the same place.
@@ -33,12 +37,13 @@ type MatchOptions struct {
 // DefaultMatch are the thresholds calibrated on the seeded benchmark in
 // internal/features/featureseval (docs/benchmarks.md): no pair of
 // unrelated pictures reached them.
-var DefaultMatch = MatchOptions{MaxDistance: 64, Ratio: 0.85, Tolerance: 6, MinInliers: 12, MinSpread: 0.05, CopyOverlap: 0.8, Iterations: 800}
+var DefaultMatch = MatchOptions{MaxDistance: 64, Ratio: 0.85, Tolerance: 6, MinInliers: 12, MinSpread: 0.05, DenseInliers: 36, CopyOverlap: 0.8, Iterations: 800}
 
 func (o MatchOptions) withDefaults() MatchOptions {
 	d := DefaultMatch
 	return MatchOptions{MaxDistance: cmp.Or(o.MaxDistance, d.MaxDistance), Ratio: cmp.Or(o.Ratio, d.Ratio), Tolerance: cmp.Or(o.Tolerance, d.Tolerance),
-		MinInliers: cmp.Or(o.MinInliers, d.MinInliers), MinSpread: cmp.Or(o.MinSpread, d.MinSpread), CopyOverlap: cmp.Or(o.CopyOverlap, d.CopyOverlap),
+		MinInliers: cmp.Or(o.MinInliers, d.MinInliers), MinSpread: cmp.Or(o.MinSpread, d.MinSpread), DenseInliers: cmp.Or(o.DenseInliers, d.DenseInliers),
+		CopyOverlap: cmp.Or(o.CopyOverlap, d.CopyOverlap),
 		Iterations: cmp.Or(o.Iterations, d.Iterations)}
 }
 
@@ -225,7 +230,7 @@ func Compare(a, b *Set, o MatchOptions) Result {
 	}
 	r.Spread = round3((x1 - x0) * (y1 - y0) / (sw * sh))
 	r.OverlapA, r.OverlapB, r.RegionA, r.RegionB = overlap(a, b, bestT)
-	r.Match = r.Inliers >= o.MinInliers && r.Spread >= o.MinSpread
+	r.Match = r.Inliers >= o.MinInliers && r.Spread >= o.MinSpread || r.Inliers >= o.DenseInliers && r.Spread >= 0.01
 	if r.Match {
 		r.Kind = KindSamePlace
 		if max(r.OverlapA, r.OverlapB) >= o.CopyOverlap {
