@@ -44,7 +44,7 @@ func (o MatchOptions) withDefaults() MatchOptions {
 	return MatchOptions{MaxDistance: cmp.Or(o.MaxDistance, d.MaxDistance), Ratio: cmp.Or(o.Ratio, d.Ratio), Tolerance: cmp.Or(o.Tolerance, d.Tolerance),
 		MinInliers: cmp.Or(o.MinInliers, d.MinInliers), MinSpread: cmp.Or(o.MinSpread, d.MinSpread), DenseInliers: cmp.Or(o.DenseInliers, d.DenseInliers),
 		CopyOverlap: cmp.Or(o.CopyOverlap, d.CopyOverlap),
-		Iterations: cmp.Or(o.Iterations, d.Iterations)}
+		Iterations:  cmp.Or(o.Iterations, d.Iterations)}
 }
 
 // Transform maps a point of the first picture to the second: scale, then
