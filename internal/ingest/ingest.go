@@ -167,9 +167,6 @@ func Run(ctx context.Context, st *store.Store, exhibit store.Exhibit, paths []st
 		return Summary{}, err
 	}
 	defer matcher.Close()
-	if err := matcher.ExcludeExhibit(ctx, exhibit.ID); err != nil {
-		return Summary{}, err
-	}
 	pdqVersion, vpdqVersion := opts.signalVersions()
 	run, err := startRun(ctx, st, exhibit, walker.absRoots(), opts, pdqVersion)
 	if err != nil {
@@ -191,7 +188,7 @@ func Run(ctx context.Context, st *store.Store, exhibit store.Exhibit, paths []st
 	// have features to compare.
 	opts.Hasher.Mirrored = matcher.LocalFeatures()
 	pool := &hashPool{jobs: opts.Jobs, hasher: opts.Hasher, limits: opts.Archive}
-	stage := &matchStage{matcher: matcher, size: opts.BatchSize, delay: opts.BatchDelay}
+	stage := &matchStage{matcher: matcher, exhibitID: exhibit.ID, size: opts.BatchSize, delay: opts.BatchDelay}
 	writer := &batchWriter{st: st, exhibitID: exhibit.ID, pdqVersion: pdqVersion, vpdqVersion: vpdqVersion, rehash: opts.Rehash, progress: progress, sum: &sum}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return walker.run(gctx, tasks) })

@@ -11,9 +11,10 @@ import (
 // size, or when the first has waited delay) and matches each batch in
 // one go, so the store sees one exact lookup per batch.
 type matchStage struct {
-	matcher *match.Matcher
-	size    int
-	delay   time.Duration
+	matcher   *match.Matcher
+	exhibitID int64 // the exhibit ingested, whose own known media local features skip
+	size      int
+	delay     time.Duration
 }
 
 // run matches the records of in until it is closed, sends the batches to
@@ -42,6 +43,7 @@ func (s *matchStage) match(ctx context.Context, batch []*record) error {
 	queries := make([]match.Query, len(batch))
 	for i, r := range batch {
 		queries[i] = r.query()
+		queries[i].Exhibits = []int64{s.exhibitID}
 	}
 	res, err := s.matcher.Match(ctx, queries)
 	if err != nil {

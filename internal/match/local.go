@@ -5,21 +5,27 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"slices"
 
 	"github.com/ariadne-vid/ariadne/internal/features"
 	"github.com/ariadne-vid/ariadne/internal/store"
 )
 
 // localMatcher finds copies — crops, captions, borders, small turns —
-// of media the store knows to be known-bad: media whose local features
-// it has and that matched a known-bad entry by another signal. A copy
-// found is near those entries, with the geometric evidence. (Known
+// of known pictures: media whose local features the store has and that
+// are exactly (by MD5, SHA-1 or SHA-256) an entry of a known-bad set. A
+// copy found is near those entries, with the geometric evidence. (Known
 // entries that are only hashes have no features to compare.)
+//
+// A query is not matched against known media of its own exhibits
+// (Query.Exhibits): an exhibit is compared with what other exhibits
+// hold, so that an ingest resumed after a crash, an uninterrupted one and
+// a rematch all find the same, whatever became known during the run.
 type localMatcher struct {
-	ix      *features.Index
-	entries map[int64][]int64 // media → the known-bad entries it matched
-	sha     map[int64]string
-	exclude map[int64]bool // media not to report (see Matcher.ExcludeExhibit)
+	ix       *features.Index
+	entries  map[int64][]int64 // media → the known-bad entries it is
+	exhibits map[int64][]int64 // media → the exhibits holding it
+	sha      map[int64]string
 }
 
 func newLocalMatcher(ctx context.Context, st *store.Store) (*localMatcher, error) {
@@ -38,6 +44,9 @@ func newLocalMatcher(ctx context.Context, st *store.Store) (*localMatcher, error
 		return nil, fmt.Errorf("local features of known media: %w", err)
 	}
 	if l.entries, err = st.KnownEntriesOf(ctx, ids); err != nil {
+		return nil, err
+	}
+	if l.exhibits, err = st.ExhibitsOfMedia(ctx, ids); err != nil {
 		return nil, err
 	}
 	for _, id := range ids {
@@ -62,7 +71,7 @@ func (l *localMatcher) match(j *job) error {
 	}
 	for _, h := range hits {
 		r := h.Result
-		if r.Kind != features.KindCopy || l.sha[int64(h.ID)] == j.q.SHA256 || l.exclude[int64(h.ID)] {
+		if r.Kind != features.KindCopy || l.sha[int64(h.ID)] == j.q.SHA256 || sharesAny(l.exhibits[int64(h.ID)], j.q.Exhibits) {
 			continue // a shared region only is the same place, for the graph; the media itself is no copy
 		}
 		detail := detailJSON(map[string]any{"via_media": l.sha[int64(h.ID)], "kind": r.Kind, "inliers": r.Inliers, "transform": r.Transform,
@@ -77,19 +86,24 @@ func (l *localMatcher) match(j *job) error {
 	return nil
 }
 
-// ExcludeExhibit leaves out of local-feature matching the media an
-// exhibit already holds: ingest matches an exhibit against what was known
-// before it, so a run resumed after a crash (whose first part made some
-// of the exhibit's media known) finds what an uninterrupted run finds.
-// Rematch finds copies within an exhibit.
-func (m *Matcher) ExcludeExhibit(ctx context.Context, exhibitID int64) error {
-	ids, err := m.st.ExhibitMediaIDs(ctx, exhibitID)
+func sharesAny(a, b []int64) bool {
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			return true
+		}
+	}
+	return false
+}
+
+// refreshLocal rebuilds the local-feature index from the store, and says
+// whether it holds more known media than before (rematch then compares
+// again: its own matches can make media known).
+func (m *Matcher) refreshLocal(ctx context.Context) (bool, error) {
+	l, err := newLocalMatcher(ctx, m.st)
 	if err != nil {
-		return err
+		return false, err
 	}
-	m.local.exclude = map[int64]bool{}
-	for _, id := range ids {
-		m.local.exclude[id] = true
-	}
-	return nil
+	grew := l.ix.Len() > m.local.ix.Len()
+	m.local = l
+	return grew, nil
 }

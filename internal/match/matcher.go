@@ -142,8 +142,13 @@ type Query struct {
 	Audio            []uint32   // fingerprint items
 	AudioAtSpeeds    [][]uint32 // fingerprints at audio.Speeds (hasher.Result.AudioAtSpeeds)
 	// Features are a picture's local features, and FeaturesMirrored its
-	// mirror image's (nil: not compared mirrored).
+	// mirror image's (nil: not compared mirrored); Exhibits are those
+	// holding it, whose known media it is not compared with.
 	Features, FeaturesMirrored *features.Set
+	Exhibits                   []int64
+	// skipExact leaves the exact hashes out of the lookup (rematch's
+	// local-feature pass).
+	skipExact bool
 }
 
 // Result is what the known sets say of one media.
@@ -199,7 +204,7 @@ func (m *Matcher) Match(ctx context.Context, queries []Query) ([]Result, error) 
 			}
 		}
 		for _, h := range []string{q.MD5, q.SHA1, q.SHA256} {
-			if h != "" { // a lookup may know only some
+			if h != "" && !q.skipExact { // a lookup may know only some
 				hashes = append(hashes, h)
 			}
 		}
@@ -220,7 +225,7 @@ func (m *Matcher) Match(ctx context.Context, queries []Query) ([]Result, error) 
 	for i := range jobs {
 		j := &jobs[i]
 		for _, sum := range []string{j.q.MD5, j.q.SHA1, j.q.SHA256} {
-			if sum == "" {
+			if sum == "" || j.q.skipExact {
 				continue
 			}
 			for _, h := range byHash[sum] {

@@ -79,28 +79,58 @@ func Rematch(ctx context.Context, st *store.Store, caseID, exhibitID int64, opts
 		return sum, fmt.Errorf("rematch: %w", err)
 	}
 	defer matcher.Close()
-	for start := 0; start < len(all); start += opts.BatchSize {
-		if err := ctx.Err(); err != nil {
+	matched := map[int64]bool{}
+	if err := rematchPass(ctx, st, matcher, all, opts.BatchSize, false, &sum, matched); err != nil {
+		return sum, err
+	}
+	// What this pass made known may have copies in the scope: a second
+	// pass compares local features only, with the known media as they are
+	// now, so that a second rematch finds nothing more.
+	if grew, err := matcher.refreshLocal(ctx); err != nil {
+		return sum, fmt.Errorf("rematch: %w", err)
+	} else if grew {
+		if err := rematchPass(ctx, st, matcher, all, opts.BatchSize, true, &sum, matched); err != nil {
 			return sum, err
 		}
-		part := all[start:min(start+opts.BatchSize, len(all))]
+	}
+	sum.Matched = len(matched)
+	return sum, nil
+}
+
+// rematchPass matches the scope's media in batches and records what is
+// found; localOnly asks for local-feature matches alone.
+func rematchPass(ctx context.Context, st *store.Store, matcher *Matcher, all []storedMedia, batch int, localOnly bool, sum *RematchSummary, matched map[int64]bool) error {
+	for start := 0; start < len(all); start += batch {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		part := all[start:min(start+batch, len(all))]
 		ids := make([]int64, len(part))
 		for i, m := range part {
 			ids[i] = m.media.ID
 		}
 		av, err := st.AVSignalsOf(ctx, ids)
 		if err != nil {
-			return sum, fmt.Errorf("rematch: %w", err)
+			return fmt.Errorf("rematch: %w", err)
 		}
 		var feats map[int64][]byte
+		var exhibits map[int64][]int64
 		if matcher.LocalFeatures() {
 			if feats, err = st.FeaturesOf(ctx, features.Version, ids); err != nil {
-				return sum, fmt.Errorf("rematch: %w", err)
+				return fmt.Errorf("rematch: %w", err)
+			}
+			if exhibits, err = st.ExhibitsOfMedia(ctx, ids); err != nil {
+				return fmt.Errorf("rematch: %w", err)
 			}
 		}
 		queries := make([]Query, len(part))
 		for i, m := range part {
-			queries[i] = m.query(av[m.media.ID])
+			if localOnly {
+				queries[i] = Query{SHA256: m.media.SHA256}
+			} else {
+				queries[i] = m.query(av[m.media.ID])
+			}
+			queries[i].Exhibits = exhibits[m.media.ID]
 			if data, ok := feats[m.media.ID]; ok {
 				// Upright only: a mirror image's features need the picture,
 				// which rematch does not read again.
@@ -109,25 +139,32 @@ func Rematch(ctx context.Context, st *store.Store, caseID, exhibitID int64, opts
 				}
 			}
 		}
+		if localOnly {
+			// The SHA-256 is there to tell a media from itself, not to be
+			// looked up again.
+			for i := range queries {
+				queries[i].skipExact = true
+			}
+		}
 		results, err := matcher.Match(ctx, queries)
 		if err != nil {
-			return sum, fmt.Errorf("rematch: %w", err)
+			return fmt.Errorf("rematch: %w", err)
 		}
 		var found []store.MediaMatches
 		for i, res := range results {
 			if c := res.Class(); c != "" {
 				found = append(found, store.MediaMatches{MediaID: part[i].media.ID, Matches: res.Matches, Class: c})
+				matched[part[i].media.ID] = true
 			}
 		}
 		added, reclassified, err := st.ApplyMatches(ctx, found)
 		if err != nil {
-			return sum, fmt.Errorf("rematch: %w", err)
+			return fmt.Errorf("rematch: %w", err)
 		}
-		sum.Matched += len(found)
 		sum.NewMatches += added
 		sum.Reclassified += reclassified
 	}
-	return sum, nil
+	return nil
 }
 
 // query rebuilds, from the stored hashes, the query ingest made.

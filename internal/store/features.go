@@ -6,8 +6,8 @@ import (
 )
 
 // MediaFeatures calls fn for the local features of version of every
-// media that has them, by media ID; onlyKnown keeps media matched to a
-// known-bad entry.
+// media that has them, by media ID; onlyKnown keeps known media: those
+// exactly (MD5, SHA-1 or SHA-256) an entry of a known-bad set.
 func (s *Store) MediaFeatures(ctx context.Context, version string, onlyKnown bool, fn func(mediaID int64, data []byte) error) error {
 	q := `SELECT media_id, data FROM media_features WHERE version = ?`
 	if onlyKnown {
@@ -57,14 +57,14 @@ func (s *Store) FeaturesOf(ctx context.Context, version string, mediaIDs []int64
 	return out, nil
 }
 
-// KnownEntriesOf returns, for each media, the known-bad entries it
-// matched by any signal but local features: what a copy of it found by
-// its local features is near.
+// KnownEntriesOf returns, for each media, the known-bad entries it is
+// exactly (MD5, SHA-1 or SHA-256): what a copy of it found by its local
+// features is near.
 func (s *Store) KnownEntriesOf(ctx context.Context, mediaIDs []int64) (map[int64][]int64, error) {
 	out := map[int64][]int64{}
 	err := inChunks(mediaIDs, func(ph string, args []any) error {
 		rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT DISTINCT mt.media_id, mt.entry_id FROM matches mt JOIN hashset_entry e ON e.id = mt.entry_id
-			JOIN hashset h ON h.id = e.hashset_id WHERE h.kind = 'known-bad' AND mt.signal_type <> '`+SignalLocalFeatures+`' AND mt.media_id IN (`+ph+`)
+			JOIN hashset h ON h.id = e.hashset_id WHERE h.kind = 'known-bad' AND mt.signal_type IN ('md5', 'sha1', 'sha256') AND mt.media_id IN (`+ph+`)
 			ORDER BY mt.media_id, mt.entry_id`), args...)
 		if err != nil {
 			return err
@@ -85,20 +85,26 @@ func (s *Store) KnownEntriesOf(ctx context.Context, mediaIDs []int64) (map[int64
 	return out, nil
 }
 
-// ExhibitMediaIDs returns the media of an exhibit's recorded files.
-func (s *Store) ExhibitMediaIDs(ctx context.Context, exhibitID int64) ([]int64, error) {
-	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT DISTINCT media_id FROM file WHERE exhibit_id = ? AND media_id IS NOT NULL ORDER BY media_id`), exhibitID)
-	if err != nil {
-		return nil, fmt.Errorf("media of exhibit: %w", err)
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
+// ExhibitsOfMedia returns the exhibits holding each media.
+func (s *Store) ExhibitsOfMedia(ctx context.Context, mediaIDs []int64) (map[int64][]int64, error) {
+	out := map[int64][]int64{}
+	err := inChunks(mediaIDs, func(ph string, args []any) error {
+		rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT DISTINCT media_id, exhibit_id FROM file WHERE media_id IN (`+ph+`) ORDER BY media_id, exhibit_id`), args...)
+		if err != nil {
+			return err
 		}
-		out = append(out, id)
+		defer rows.Close()
+		for rows.Next() {
+			var m, x int64
+			if err := rows.Scan(&m, &x); err != nil {
+				return err
+			}
+			out[m] = append(out[m], x)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("exhibits of media: %w", err)
 	}
-	return out, rows.Err()
+	return out, nil
 }
