@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -286,6 +287,68 @@ func TestDeconfliction(t *testing.T) {
 		v, _ := f.g.Case(ctx, f.a, ViewOptions{})
 		if err := v.WriteDot(&dot); err != nil || !strings.HasPrefix(dot.String(), `digraph "case A-1" {`) {
 			t.Errorf("dot: %v\n%s", err, dot.String())
+		}
+	})
+}
+
+// TestNoticeReachesNearDuplicates: another agency identifies the victim
+// of a picture this case holds only a near-duplicate of (a resized
+// copy); once the suggestions have linked the case's media to that
+// agency's case, the identification notice shows on them too, still as
+// that agency's case, agency and contact only.
+func TestNoticeReachesNearDuplicates(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		f := newFixture(t, e)
+		dir := t.TempDir()
+		os.WriteFile(filepath.Join(dir, "resized.jpg"), jpegOf(t, 11, 500, 375, 80, false), 0o644)
+		if _, err := f.st.CreateCase(ctx, store.Case{Number: "B-2", Agency: "Agency B"}); err != nil {
+			t.Fatal(err)
+		}
+		ex, _ := f.st.AddExhibit(ctx, store.Exhibit{CaseNumber: "B-2", Label: "E"})
+		if _, err := ingest.Run(ctx, f.st, ex, []string{dir}, ingest.Options{}, nil); err != nil {
+			t.Fatal(err)
+		}
+		b2, _ := f.st.CaseByNumber(ctx, "B-2")
+		ids, _, _ := f.st.CaseMediaIDs(ctx, b2.ID)
+		yes := true
+		victim, err := f.st.CreateNode(ctx, store.Node{Kind: store.NodeVictim, AgencyID: b2.AgencyID, CaseID: b2.ID, Label: "V-B-0002", Identified: &yes,
+			IdentifiedOn: "2026-02-01", IdentifiedBy: "Agency B", Sharing: store.ShareDeconfliction, CreatedBy: "b-specialist"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := Decision{AgencyID: b2.AgencyID, CaseID: b2.ID, By: "b-specialist"}
+		if _, err := f.g.Link(ctx, d, store.Ref{Kind: store.NodeMedia, ID: ids[0]}, Depicts, store.Ref{Kind: store.NodeVictim, ID: victim.ID}); err != nil {
+			t.Fatal(err)
+		}
+		notices := func() []Notice {
+			ns, err := f.g.Notices(ctx, f.a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ns
+		}
+		if ns := notices(); len(ns) != 0 {
+			t.Fatalf("before the suggestions: %+v", ns)
+		}
+		if _, err := f.g.Suggest(ctx, f.a, SuggestOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		ns := notices()
+		if len(ns) != 1 || ns[0].Case != "B-2" || ns[0].Contact != "vid@b.example" || !strings.Contains(ns[0].Text, "identified by Agency B on 2026-02-01") {
+			t.Fatalf("notices %+v", ns)
+		}
+		var got []string
+		for _, sha := range ns[0].Media {
+			for name, s := range f.sha {
+				if s == sha {
+					got = append(got, name)
+				}
+			}
+		}
+		slices.Sort(got)
+		if want := []string{"s1a.jpg", "s1b.jpg", "s1m.jpg"}; !slices.Equal(got, want) {
+			t.Errorf("the notice is on %v, want %v", got, want)
 		}
 	})
 }

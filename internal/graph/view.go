@@ -192,7 +192,11 @@ func (g *Graph) Case(ctx context.Context, c store.Case, opts ViewOptions) (*View
 			}
 		}
 	}
-	if err := g.foreign(ctx, c, ids, nodes, &v.Edges, linked); err != nil {
+	alias, err := g.nearForeign(ctx, c, links)
+	if err != nil {
+		return nil, err
+	}
+	if err := g.foreign(ctx, c, ids, alias, nodes, &v.Edges, linked); err != nil {
 		return nil, err
 	}
 	for _, id := range ids {
@@ -213,9 +217,15 @@ func (g *Graph) Case(ctx context.Context, c store.Case, opts ViewOptions) (*View
 // foreign adds what other agencies' links say of the case's media: a
 // shared node as itself, a deconfliction-level one as its owning case
 // (number, agency, contact) with the notice of an identification; a
-// private one not at all.
-func (g *Graph) foreign(ctx context.Context, c store.Case, mediaIDs []int64, nodes map[string]OutNode, edges *[]OutEdge, linked map[int64]bool) error {
-	links, err := g.st.ForeignLinksTo(ctx, c.AgencyID, mediaIDs)
+// private one not at all. alias (nearForeign) names other agencies'
+// media that are near-duplicates of the case's: their links count for
+// the case's media near them.
+func (g *Graph) foreign(ctx context.Context, c store.Case, mediaIDs []int64, alias map[int64][]int64, nodes map[string]OutNode, edges *[]OutEdge, linked map[int64]bool) error {
+	asked := slices.Clone(mediaIDs)
+	for theirs := range alias {
+		asked = append(asked, theirs)
+	}
+	links, err := g.st.ForeignLinksTo(ctx, c.AgencyID, asked)
 	if err != nil {
 		return err
 	}
@@ -244,6 +254,23 @@ func (g *Graph) foreign(ctx context.Context, c store.Case, mediaIDs []int64, nod
 		if !ok || n.Sharing == store.SharePrivate || n.AgencyID == c.AgencyID {
 			continue
 		}
+		targets := alias[media.ID] // the case's media near theirs
+		if slices.Contains(mediaIDs, media.ID) {
+			targets = append([]int64{media.ID}, targets...)
+		}
+		for _, mine := range targets {
+			if err := g.foreignEdge(ctx, c, l, store.Ref{Kind: store.NodeMedia, ID: mine}, other, n, nodes, edges, linked, seen); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// foreignEdge adds one other agency's link as it may be shown on one of
+// the case's media.
+func (g *Graph) foreignEdge(ctx context.Context, c store.Case, l store.Link, media, other store.Ref, n store.Node, nodes map[string]OutNode, edges *[]OutEdge, linked map[int64]bool, seen map[string]bool) error {
+	{
 		mediaNode := refID(media)
 		if _, ok := nodes[mediaNode]; !ok {
 			h, err := g.st.MediaSHA256(ctx, media.ID)
@@ -293,7 +320,7 @@ func (g *Graph) foreign(ctx context.Context, c store.Case, mediaIDs []int64, nod
 		}
 		key := mediaNode + "→" + target + relation
 		if seen[key] {
-			continue
+			return nil
 		}
 		seen[key] = true
 		*edges = append(*edges, OutEdge{From: mediaNode, To: target, Relation: relation, Status: l.Status, Rule: ruleDeconfliction, By: agency.Name, At: l.Last.At})
