@@ -32,21 +32,22 @@ func (g *Graph) nearForeign(ctx context.Context, c store.Case, links []store.Lin
 	if len(byCase) == 0 {
 		return nil, nil
 	}
-	ours := map[int64][]pdq.Hash{} // a media's PDQ and its rotations and mirrors
-	err := g.st.ScopeFiles(ctx, c.ID, 0, func(sf store.ScopedFile) error {
-		if sf.Media == nil || sf.Quality < pdq.DefaultMinQuality {
-			return nil
-		}
-		h, err := pdq.ParseHex(sf.PDQ)
-		if err != nil {
-			return nil
-		}
-		qs, _ := pdq.ParseDihedral(sf.Dihedral)
-		ours[sf.Media.ID] = append(qs, h)
-		return nil
-	})
+	var wanted []int64
+	for _, mine := range byCase {
+		wanted = append(wanted, mine...)
+	}
+	hashes, err := g.st.PDQOf(ctx, wanted)
 	if err != nil {
 		return nil, err
+	}
+	ours := map[int64][]pdq.Hash{} // a media's PDQ and its rotations and mirrors
+	for id, sf := range hashes {
+		h, err := pdq.ParseHex(sf.PDQ)
+		if err != nil || sf.Quality < pdq.DefaultMinQuality {
+			continue
+		}
+		qs, _ := pdq.ParseDihedral(sf.Dihedral)
+		ours[id] = append(qs, h)
 	}
 	alias := map[int64][]int64{}
 	for theirCase, mine := range byCase {

@@ -108,3 +108,37 @@ func (s *Store) ExhibitsOfMedia(ctx context.Context, mediaIDs []int64) (map[int6
 	}
 	return out, nil
 }
+
+// PDQOf returns each media's PDQ hash and quality, and its rotations'
+// and mirrors' hashes when recorded (comma separated, as ScopedFile's).
+func (s *Store) PDQOf(ctx context.Context, mediaIDs []int64) (map[int64]ScopedFile, error) {
+	out := map[int64]ScopedFile{}
+	err := inChunks(mediaIDs, func(ph string, args []any) error {
+		rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT media_id, type, value, COALESCE(quality, 0) FROM signal
+			WHERE type IN (?, ?) AND media_id IN (`+ph+`) ORDER BY media_id, type`), append([]any{SignalPDQ, SignalPDQDihedral}, args...)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var typ, value string
+			var q int
+			if err := rows.Scan(&id, &typ, &value, &q); err != nil {
+				return err
+			}
+			sf := out[id]
+			if typ == SignalPDQ {
+				sf.PDQ, sf.Quality = value, q
+			} else {
+				sf.Dihedral = value
+			}
+			out[id] = sf
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("PDQ hashes of media: %w", err)
+	}
+	return out, nil
+}
