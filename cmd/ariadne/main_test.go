@@ -156,10 +156,25 @@ func TestDemo(t *testing.T) {
 		t.Errorf("other cases: %+v", r.OtherCases)
 	}
 	// The neighbouring agency identified the victim its forest picture
-	// depicts: a notice with only its case, agency and contact.
+	// depicts: a notice with only its case, agency and contact, on the
+	// forest and on its mirrored copy (a near-duplicate of the
+	// neighbour's picture).
 	if len(r.Notices) != 1 || r.Notices[0].Case != "DEMO-0" || r.Notices[0].Contact != "vid-desk@neighbouring-agency.example" ||
-		!strings.Contains(r.Notices[0].Text, "victim identified by Neighbouring agency (synthetic) on 2026-05-04") || len(r.Notices[0].Media) != 1 {
+		!strings.Contains(r.Notices[0].Text, "victim identified by Neighbouring agency (synthetic) on 2026-05-04") || len(r.Notices[0].Media) != 2 {
 		t.Errorf("notices: %+v", r.Notices)
+	} else {
+		var on []string
+		for _, m := range append(append(append([]*report.Media{}, r.Near...), r.Known...), clusterMedia(&r)...) {
+			if slices.Contains(r.Notices[0].Media, m.SHA256) {
+				for _, f := range m.Files {
+					on = append(on, f.Path)
+				}
+			}
+		}
+		slices.Sort(on)
+		if want := []string{"phone/DCIM/IMG_0011.jpg", "phone/Pictures/forest_mirrored.png"}; !slices.Equal(on, want) {
+			t.Errorf("the notice is on %v, want %v", on, want)
+		}
 	}
 	if !strings.Contains(errOut, "confirmed 7 media in the known series") {
 		t.Errorf("demo steps:\n%s", errOut)
@@ -302,4 +317,12 @@ func hashCLI(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return res.MD5
+}
+
+func clusterMedia(r *report.Report) []*report.Media {
+	var out []*report.Media
+	for _, c := range r.Clusters {
+		out = append(out, c.Media...)
+	}
+	return out
 }
