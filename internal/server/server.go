@@ -7,7 +7,9 @@
 // hashes in every set, PDQ with rotations and mirrors within each
 // known-bad set's radius, vPDQ and audio against known videos and sounds.
 // Content sent to it is hashed in memory or in a temporary file removed
-// at once; nothing of it is stored.
+// at once; nothing of it is stored. It also mounts the JSON API
+// (internal/api) and the browser pages (internal/web), and is where every
+// request is authenticated and checked against the role table.
 package server
 
 import (
