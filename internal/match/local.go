@@ -29,7 +29,7 @@ type localMatcher struct {
 }
 
 func newLocalMatcher(ctx context.Context, st *store.Store) (*localMatcher, error) {
-	l := &localMatcher{ix: features.NewIndex(0), sha: map[int64]string{}}
+	l := &localMatcher{ix: features.NewIndex(0)}
 	var ids []int64
 	err := st.MediaFeatures(ctx, features.Version, true, func(id int64, data []byte) error {
 		s, err := features.Decode(data)
@@ -49,10 +49,8 @@ func newLocalMatcher(ctx context.Context, st *store.Store) (*localMatcher, error
 	if l.exhibits, err = st.ExhibitsOfMedia(ctx, ids); err != nil {
 		return nil, err
 	}
-	for _, id := range ids {
-		if l.sha[id], err = st.MediaSHA256(ctx, id); err != nil {
-			return nil, err
-		}
+	if l.sha, err = st.SHA256Of(ctx, ids); err != nil {
+		return nil, err
 	}
 	return l, nil
 }

@@ -80,16 +80,21 @@ func Rematch(ctx context.Context, st *store.Store, caseID, exhibitID int64, opts
 	}
 	defer matcher.Close()
 	matched := map[int64]bool{}
-	if err := rematchPass(ctx, st, matcher, all, opts.BatchSize, false, &sum, matched); err != nil {
+	madeKnown, err := rematchPass(ctx, st, matcher, all, opts.BatchSize, false, &sum, matched)
+	if err != nil {
 		return sum, err
 	}
 	// What this pass made known may have copies in the scope: a second
 	// pass compares local features only, with the known media as they are
 	// now, so that a second rematch finds nothing more.
+	if !madeKnown {
+		sum.Matched = len(matched)
+		return sum, nil
+	}
 	if grew, err := matcher.refreshLocal(ctx); err != nil {
 		return sum, fmt.Errorf("rematch: %w", err)
 	} else if grew {
-		if err := rematchPass(ctx, st, matcher, all, opts.BatchSize, true, &sum, matched); err != nil {
+		if _, err := rematchPass(ctx, st, matcher, all, opts.BatchSize, true, &sum, matched); err != nil {
 			return sum, err
 		}
 	}
@@ -98,11 +103,13 @@ func Rematch(ctx context.Context, st *store.Store, caseID, exhibitID int64, opts
 }
 
 // rematchPass matches the scope's media in batches and records what is
-// found; localOnly asks for local-feature matches alone.
-func rematchPass(ctx context.Context, st *store.Store, matcher *Matcher, all []storedMedia, batch int, localOnly bool, sum *RematchSummary, matched map[int64]bool) error {
+// found; localOnly asks for local-feature matches alone. It reports
+// whether a media matched a known-bad entry exactly: a known picture,
+// whose copies a local pass can then find.
+func rematchPass(ctx context.Context, st *store.Store, matcher *Matcher, all []storedMedia, batch int, localOnly bool, sum *RematchSummary, matched map[int64]bool) (madeKnown bool, err error) {
 	for start := 0; start < len(all); start += batch {
 		if err := ctx.Err(); err != nil {
-			return err
+			return false, err
 		}
 		part := all[start:min(start+batch, len(all))]
 		ids := make([]int64, len(part))
@@ -111,16 +118,16 @@ func rematchPass(ctx context.Context, st *store.Store, matcher *Matcher, all []s
 		}
 		av, err := st.AVSignalsOf(ctx, ids)
 		if err != nil {
-			return fmt.Errorf("rematch: %w", err)
+			return false, fmt.Errorf("rematch: %w", err)
 		}
 		var feats map[int64][]byte
 		var exhibits map[int64][]int64
 		if matcher.LocalFeatures() {
 			if feats, err = st.FeaturesOf(ctx, features.Version, ids); err != nil {
-				return fmt.Errorf("rematch: %w", err)
+				return false, fmt.Errorf("rematch: %w", err)
 			}
 			if exhibits, err = st.ExhibitsOfMedia(ctx, ids); err != nil {
-				return fmt.Errorf("rematch: %w", err)
+				return false, fmt.Errorf("rematch: %w", err)
 			}
 		}
 		queries := make([]Query, len(part))
@@ -148,23 +155,24 @@ func rematchPass(ctx context.Context, st *store.Store, matcher *Matcher, all []s
 		}
 		results, err := matcher.Match(ctx, queries)
 		if err != nil {
-			return fmt.Errorf("rematch: %w", err)
+			return false, fmt.Errorf("rematch: %w", err)
 		}
 		var found []store.MediaMatches
 		for i, res := range results {
 			if c := res.Class(); c != "" {
 				found = append(found, store.MediaMatches{MediaID: part[i].media.ID, Matches: res.Matches, Class: c})
 				matched[part[i].media.ID] = true
+				madeKnown = madeKnown || res.Known
 			}
 		}
 		added, reclassified, err := st.ApplyMatches(ctx, found)
 		if err != nil {
-			return fmt.Errorf("rematch: %w", err)
+			return false, fmt.Errorf("rematch: %w", err)
 		}
 		sum.NewMatches += added
 		sum.Reclassified += reclassified
 	}
-	return nil
+	return madeKnown, nil
 }
 
 // query rebuilds, from the stored hashes, the query ingest made.

@@ -61,24 +61,9 @@ func (s *Store) FeaturesOf(ctx context.Context, version string, mediaIDs []int64
 // exactly (MD5, SHA-1 or SHA-256): what a copy of it found by its local
 // features is near.
 func (s *Store) KnownEntriesOf(ctx context.Context, mediaIDs []int64) (map[int64][]int64, error) {
-	out := map[int64][]int64{}
-	err := inChunks(mediaIDs, func(ph string, args []any) error {
-		rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT DISTINCT mt.media_id, mt.entry_id FROM matches mt JOIN hashset_entry e ON e.id = mt.entry_id
-			JOIN hashset h ON h.id = e.hashset_id WHERE h.kind = 'known-bad' AND mt.signal_type IN ('md5', 'sha1', 'sha256') AND mt.media_id IN (`+ph+`)
-			ORDER BY mt.media_id, mt.entry_id`), args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var m, e int64
-			if err := rows.Scan(&m, &e); err != nil {
-				return err
-			}
-			out[m] = append(out[m], e)
-		}
-		return rows.Err()
-	})
+	out, err := s.idPairs(ctx, `SELECT DISTINCT mt.media_id, mt.entry_id FROM matches mt JOIN hashset_entry e ON e.id = mt.entry_id
+		JOIN hashset h ON h.id = e.hashset_id WHERE h.kind = 'known-bad' AND mt.signal_type IN ('md5', 'sha1', 'sha256') AND mt.media_id IN (%s)
+		ORDER BY mt.media_id, mt.entry_id`, mediaIDs)
 	if err != nil {
 		return nil, fmt.Errorf("known entries of media: %w", err)
 	}
@@ -87,9 +72,20 @@ func (s *Store) KnownEntriesOf(ctx context.Context, mediaIDs []int64) (map[int64
 
 // ExhibitsOfMedia returns the exhibits holding each media.
 func (s *Store) ExhibitsOfMedia(ctx context.Context, mediaIDs []int64) (map[int64][]int64, error) {
+	out, err := s.idPairs(ctx, `SELECT DISTINCT media_id, exhibit_id FROM file WHERE media_id IN (%s) ORDER BY media_id, exhibit_id`, mediaIDs)
+	if err != nil {
+		return nil, fmt.Errorf("exhibits of media: %w", err)
+	}
+	return out, nil
+}
+
+// idPairs runs a query of (media ID, other ID) rows over mediaIDs, in
+// chunks (the %s of query takes the placeholders), and groups the other
+// IDs by media.
+func (s *Store) idPairs(ctx context.Context, query string, mediaIDs []int64) (map[int64][]int64, error) {
 	out := map[int64][]int64{}
 	err := inChunks(mediaIDs, func(ph string, args []any) error {
-		rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT DISTINCT media_id, exhibit_id FROM file WHERE media_id IN (`+ph+`) ORDER BY media_id, exhibit_id`), args...)
+		rows, err := s.db.QueryContext(ctx, s.rebind(fmt.Sprintf(query, ph)), args...)
 		if err != nil {
 			return err
 		}
@@ -103,8 +99,30 @@ func (s *Store) ExhibitsOfMedia(ctx context.Context, mediaIDs []int64) (map[int6
 		}
 		return rows.Err()
 	})
+	return out, err
+}
+
+// SHA256Of returns the SHA-256 of each media.
+func (s *Store) SHA256Of(ctx context.Context, mediaIDs []int64) (map[int64]string, error) {
+	out := map[int64]string{}
+	err := inChunks(mediaIDs, func(ph string, args []any) error {
+		rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT id, sha256 FROM media WHERE id IN (`+ph+`)`), args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var h string
+			if err := rows.Scan(&id, &h); err != nil {
+				return err
+			}
+			out[id] = h
+		}
+		return rows.Err()
+	})
 	if err != nil {
-		return nil, fmt.Errorf("exhibits of media: %w", err)
+		return nil, fmt.Errorf("SHA-256 of media: %w", err)
 	}
 	return out, nil
 }
