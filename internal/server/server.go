@@ -79,12 +79,13 @@ type Server struct {
 	// concurrently.
 	matcher *match.Live
 
-	hashers    sync.Pool
-	identities identityCache
-	routes     []string
-	actions    []Route
-	pages      map[string]bool // paths of pages, which send a visitor without a session to sign in
-	mux        *http.ServeMux
+	hashers      sync.Pool // for lookups by content
+	plainHashers sync.Pool // for POST /h/hash
+	identities   identityCache
+	routes       []string
+	actions      []Route
+	pages        map[string]bool // paths of pages, which send a visitor without a session to sign in
+	mux          *http.ServeMux
 }
 
 // New makes a Server over st; the known-bad indexes are loaded at once.
@@ -92,6 +93,11 @@ func New(ctx context.Context, st *store.Store, opts Options) (*Server, error) {
 	opts = opts.withDefaults()
 	s := &Server{st: st, opts: opts}
 	s.hashers.New = func() any { return hasher.New(opts.Hasher) }
+	// POST /h/hash returns hashes: describing local features, which only
+	// a lookup compares, would be work for nothing.
+	plain := opts.Hasher
+	plain.Features, plain.Mirrored = false, false
+	s.plainHashers.New = func() any { return hasher.New(plain) }
 	var err error
 	if s.matcher, err = match.NewLive(ctx, st, opts.IndexCache, pdq.DefaultMinQuality); err != nil {
 		return nil, err
@@ -478,11 +484,12 @@ func (s *Server) recordSearch(r *http.Request, object string, matches int) error
 // field (photo, video, or any name): hashed, then matched; the answer is
 // signal type → bank → contents.
 func (s *Server) lookupContent(w http.ResponseWriter, r *http.Request) error {
-	res, err := s.hashUpload(w, r)
+	res, err := s.hashUpload(w, r, &s.hashers)
 	if err != nil {
 		return err
 	}
-	q := match.Query{MD5: res.MD5, SHA1: res.SHA1, SHA256: res.SHA256, Dihedral: res.PDQDihedral, VPDQ: res.VPDQFrames, Audio: res.AudioItems, AudioAtSpeeds: res.AudioAtSpeeds}
+	q := match.Query{MD5: res.MD5, SHA1: res.SHA1, SHA256: res.SHA256, Dihedral: res.PDQDihedral, VPDQ: res.VPDQFrames, Audio: res.AudioItems, AudioAtSpeeds: res.AudioAtSpeeds,
+		Features: res.Features, FeaturesMirrored: res.FeaturesMirrored}
 	if res.PDQ != nil {
 		q.PDQ, q.PDQQuality = res.PDQ, *res.PDQQuality
 	}
@@ -506,7 +513,7 @@ func (s *Server) lookupContent(w http.ResponseWriter, r *http.Request) error {
 
 // hashContent is POST /h/hash: the signals of the content sent.
 func (s *Server) hashContent(w http.ResponseWriter, r *http.Request) error {
-	res, err := s.hashUpload(w, r)
+	res, err := s.hashUpload(w, r, &s.plainHashers)
 	if err != nil {
 		return err
 	}
@@ -529,7 +536,7 @@ func (s *Server) hashContent(w http.ResponseWriter, r *http.Request) error {
 
 // hashUpload hashes the first file of a multipart form, spooled to a
 // temporary file that is removed before it returns.
-func (s *Server) hashUpload(w http.ResponseWriter, r *http.Request) (hasher.Result, error) {
+func (s *Server) hashUpload(w http.ResponseWriter, r *http.Request, hashers *sync.Pool) (hasher.Result, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxUpload)
 	mr, err := r.MultipartReader()
 	if err != nil {
@@ -563,8 +570,8 @@ func (s *Server) hashUpload(w http.ResponseWriter, r *http.Request) (hasher.Resu
 	if err != nil {
 		return hasher.Result{}, badRequest("reading the content: %v", err)
 	}
-	h := s.hashers.Get().(*hasher.Hasher)
-	defer s.hashers.Put(h)
+	h := hashers.Get().(*hasher.Hasher)
+	defer hashers.Put(h)
 	name := part.FileName()
 	if name == "" {
 		name = part.FormName()
