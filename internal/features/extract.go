@@ -34,20 +34,9 @@ type Options struct {
 }
 
 func (o Options) withDefaults() Options {
-	if o.MaxFeatures <= 0 {
-		o.MaxFeatures = 400
-	}
-	if o.Levels <= 0 {
-		o.Levels = 6
-	}
+	o.MaxFeatures, o.Levels, o.Threshold, o.MaxSide = cmp.Or(o.MaxFeatures, 400), cmp.Or(o.Levels, 6), cmp.Or(o.Threshold, 16), cmp.Or(o.MaxSide, 512)
 	if o.ScaleFactor <= 1 {
 		o.ScaleFactor = 1.25
-	}
-	if o.Threshold <= 0 {
-		o.Threshold = 16
-	}
-	if o.MaxSide <= 0 {
-		o.MaxSide = 512
 	}
 	return o
 }

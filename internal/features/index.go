@@ -162,15 +162,7 @@ type Hit struct {
 // not nil) matches: the ones its features vote for most, each verified
 // with Compare. Hits come with the most inliers first.
 func (x *Index) Search(upright, mirrored *Set, o SearchOptions) ([]Hit, error) {
-	if o.Candidates <= 0 {
-		o.Candidates = 16
-	}
-	if o.MinVotes <= 0 {
-		o.MinVotes = 4
-	}
-	if o.Voters <= 0 {
-		o.Voters = 150
-	}
+	o.Candidates, o.MinVotes, o.Voters = cmp.Or(o.Candidates, 16), cmp.Or(o.MinVotes, 4), cmp.Or(o.Voters, 150)
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	n := len(x.ids)
